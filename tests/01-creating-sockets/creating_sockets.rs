@@ -1,0 +1,200 @@
+//! Checks for chapter 1: creating a socket. Run them with `cargo test -p chapter-1`.
+//!
+//! The tests never trust one exercise to check another: where a test needs a socket of a
+//! known kind, it makes one itself with socket2.
+
+use chapter_1::{
+    Family, Kind, Options, SocketKind, describe, options, prepare_server_socket,
+    request_receive_buffer, tcp_socket, udp_socket_v6,
+};
+use socket2::{Domain, Socket, Type};
+use support::{Book, expect_eq, expect_that};
+
+const BOOK: Book = Book::page("ch01-creating-sockets.md");
+
+fn fresh(domain: Domain, ty: Type) -> Socket {
+    Socket::new(domain, ty, None).expect("the test could not create its own socket")
+}
+
+// ANCHOR: tcp_socket_test
+#[test]
+fn tcp_socket_is_an_ipv4_stream() {
+    let socket = tcp_socket().expect("tcp_socket() returned an error");
+    let read = BOOK.section("1.1 A TCP socket");
+    expect_eq(
+        socket.r#type().unwrap(),
+        Type::STREAM,
+        "SO_TYPE of tcp_socket()",
+        read,
+    );
+    let local = socket.local_addr().unwrap();
+    expect_that(
+        local.is_ipv4(),
+        "the family of tcp_socket()",
+        "IPv4",
+        format!("{:?}", local.domain()),
+        read,
+    );
+}
+// ANCHOR_END: tcp_socket_test
+
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_socket_speaks_tcp() {
+    let socket = tcp_socket().expect("tcp_socket() returned an error");
+    expect_eq(
+        socket.protocol().unwrap(),
+        Some(socket2::Protocol::TCP),
+        "SO_PROTOCOL of tcp_socket()",
+        BOOK.section("1.1 A TCP socket"),
+    );
+}
+
+#[test]
+fn udp_socket_v6_is_an_ipv6_datagram_socket() {
+    let socket = udp_socket_v6().expect("udp_socket_v6() returned an error");
+    let read = BOOK.section("1.2 A UDP socket over IPv6");
+    expect_eq(
+        socket.r#type().unwrap(),
+        Type::DGRAM,
+        "SO_TYPE of udp_socket_v6()",
+        read,
+    );
+    let local = socket.local_addr().unwrap();
+    expect_that(
+        local.is_ipv6(),
+        "the family of udp_socket_v6()",
+        "IPv6",
+        format!("{:?}", local.domain()),
+        read,
+    );
+}
+
+#[test]
+fn describe_tells_every_family_and_kind_apart() {
+    let mut table = String::new();
+    for domain in [Domain::IPV4, Domain::IPV6] {
+        for ty in [Type::STREAM, Type::DGRAM] {
+            let kind = describe(&fresh(domain, ty)).expect("describe() returned an error");
+            table.push_str(&format!("{domain:?} {ty:?} -> {kind}\n"));
+        }
+    }
+    insta::assert_snapshot!(table);
+}
+
+#[test]
+fn describe_returns_the_fields_not_just_the_text() {
+    let kind = describe(&fresh(Domain::IPV6, Type::STREAM)).expect("describe() returned an error");
+    expect_eq(
+        kind,
+        SocketKind {
+            family: Family::V6,
+            kind: Kind::Stream,
+        },
+        "describe() of an IPv6 stream socket",
+        BOOK.section("1.3 What kind of socket is this?"),
+    );
+}
+
+#[test]
+fn options_of_a_fresh_socket_are_all_off() {
+    let fresh = fresh(Domain::IPV4, Type::STREAM);
+    insta::assert_debug_snapshot!(options(&fresh).expect("options() returned an error"));
+}
+
+#[test]
+fn options_reads_each_flag_on_its_own() {
+    let read = BOOK.section("1.4 Reading options back");
+    let off = Options {
+        reuse_address: false,
+        nodelay: false,
+        nonblocking: false,
+    };
+
+    let socket = fresh(Domain::IPV4, Type::STREAM);
+    socket.set_reuse_address(true).unwrap();
+    expect_eq(
+        options(&socket).unwrap(),
+        Options {
+            reuse_address: true,
+            ..off
+        },
+        "options() after SO_REUSEADDR",
+        read,
+    );
+
+    let socket = fresh(Domain::IPV4, Type::STREAM);
+    socket.set_tcp_nodelay(true).unwrap();
+    expect_eq(
+        options(&socket).unwrap(),
+        Options {
+            nodelay: true,
+            ..off
+        },
+        "options() after TCP_NODELAY",
+        read,
+    );
+
+    let socket = fresh(Domain::IPV4, Type::STREAM);
+    socket.set_nonblocking(true).unwrap();
+    expect_eq(
+        options(&socket).unwrap(),
+        Options {
+            nonblocking: true,
+            ..off
+        },
+        "options() after O_NONBLOCK",
+        read,
+    );
+}
+
+#[test]
+fn prepare_server_socket_switches_all_three_on() {
+    let socket = fresh(Domain::IPV4, Type::STREAM);
+    prepare_server_socket(&socket).expect("prepare_server_socket() returned an error");
+    let read = BOOK.section("1.5 Options a server sets");
+    expect_eq(
+        socket.reuse_address().unwrap(),
+        true,
+        "SO_REUSEADDR after prepare_server_socket()",
+        read,
+    );
+    expect_eq(
+        socket.tcp_nodelay().unwrap(),
+        true,
+        "TCP_NODELAY after prepare_server_socket()",
+        read,
+    );
+    expect_eq(
+        socket.nonblocking().unwrap(),
+        true,
+        "O_NONBLOCK after prepare_server_socket()",
+        read,
+    );
+}
+
+// ANCHOR: receive_buffer_test
+#[test]
+fn request_receive_buffer_reports_what_the_kernel_granted() {
+    const ASKED: usize = 32 * 1024;
+    let socket = fresh(Domain::IPV4, Type::STREAM);
+    let granted =
+        request_receive_buffer(&socket, ASKED).expect("request_receive_buffer() returned an error");
+    let read = BOOK.section("1.6 Buffer sizes are a request");
+    // The granted size differs by system (Linux doubles the request for its own
+    // bookkeeping), so the test checks the rules that hold everywhere, not a number.
+    expect_eq(
+        granted,
+        socket.recv_buffer_size().unwrap(),
+        "the size returned vs SO_RCVBUF read back",
+        read,
+    );
+    expect_that(
+        granted >= ASKED,
+        "the receive buffer granted for a 32 KiB request",
+        "at least the 32 KiB asked for",
+        format!("{granted} bytes"),
+        read,
+    );
+}
+// ANCHOR_END: receive_buffer_test

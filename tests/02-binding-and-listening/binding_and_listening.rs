@@ -1,0 +1,276 @@
+//! Checks for chapter 2: binding and listening. Run them with `cargo test -p chapter-2`.
+
+use std::io;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use chapter_2::{Probe, bind_loopback, ipv6_socket, is_port_taken, listen_on, local_port, probe};
+use socket2::{Domain, SockRef, Socket, Type};
+use support::net::{self, IO_TIMEOUT};
+use support::{Book, deadline, expect_eq, expect_that};
+
+const BOOK: Book = Book::page("ch02-binding-and-listening.md");
+
+/// A socket the test binds itself, so no exercise is trusted to check another.
+fn bound_by_test() -> (Socket, SocketAddr) {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.bind(&net::loopback_v4().into()).unwrap();
+    let address = socket.local_addr().unwrap().as_socket().unwrap();
+    (socket, address)
+}
+
+#[test]
+fn bind_loopback_with_port_0_gets_a_port_from_the_kernel() {
+    let socket = bind_loopback(0).expect("bind_loopback(0) returned an error");
+    let address = socket.local_addr().unwrap().as_socket().unwrap();
+    let read = BOOK.section("2.1 Binding to an address");
+    expect_eq(
+        address.ip(),
+        Ipv4Addr::LOCALHOST.into(),
+        "the address bind_loopback(0) is bound to",
+        read,
+    );
+    expect_that(
+        address.port() != 0,
+        "the port after bind_loopback(0)",
+        "a port the kernel chose, never 0",
+        "port 0",
+        read,
+    );
+}
+
+#[test]
+fn bind_loopback_does_not_listen_yet() {
+    let socket = bind_loopback(0).expect("bind_loopback(0) returned an error");
+    let address = socket.local_addr().unwrap().as_socket().unwrap();
+    let attempt = TcpStream::connect_timeout(&address, IO_TIMEOUT).map(|_| ());
+    expect_eq(
+        attempt.map_err(|e| e.kind()),
+        Err(io::ErrorKind::ConnectionRefused),
+        "connecting to a socket that is bound but not listening",
+        BOOK.section("2.1 Binding to an address"),
+    );
+}
+
+#[test]
+fn bind_loopback_to_a_taken_port_is_addr_in_use() {
+    let holder = net::listener();
+    let port = holder.local_addr().unwrap().port();
+    expect_eq(
+        bind_loopback(port).map(|_| ()).map_err(|e| e.kind()),
+        Err(io::ErrorKind::AddrInUse),
+        "bind_loopback() on a port another socket listens on",
+        BOOK.section("2.3 Address already in use"),
+    );
+}
+
+#[test]
+fn local_port_of_a_bound_socket() {
+    let (socket, address) = bound_by_test();
+    let port = local_port(&socket).expect("local_port() returned an error");
+    expect_eq(
+        port,
+        address.port(),
+        "local_port() of a socket bound to port 0",
+        BOOK.section("2.2 Which port did I get?"),
+    );
+}
+
+#[test]
+fn local_port_of_an_unbound_socket_is_0() {
+    let socket = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
+    let port = local_port(&socket).expect("local_port() returned an error");
+    expect_eq(
+        port,
+        0,
+        "local_port() of a socket that was never bound",
+        BOOK.section("2.2 Which port did I get?"),
+    );
+}
+
+#[test]
+fn is_port_taken_while_a_socket_holds_it() {
+    let read = BOOK.section("2.3 Address already in use");
+    let (_bound, address) = bound_by_test();
+    expect_eq(
+        is_port_taken(address).unwrap(),
+        true,
+        "is_port_taken() on a port a bound socket holds",
+        read,
+    );
+    let listening = net::listener();
+    let address = listening.local_addr().unwrap();
+    expect_eq(
+        is_port_taken(address).unwrap(),
+        true,
+        "is_port_taken() on a port a listener holds",
+        read,
+    );
+}
+
+#[test]
+fn is_port_taken_is_false_for_port_0() {
+    expect_eq(
+        is_port_taken(net::loopback_v4()).expect("is_port_taken() returned an error"),
+        false,
+        "is_port_taken(127.0.0.1:0): port 0 means any free port",
+        BOOK.section("2.3 Address already in use"),
+    );
+}
+
+/// Accepts one connection on `listener` and checks bytes flow both ways.
+fn exchange_one_message(listener: &TcpListener) {
+    let mut client = net::connect(listener.local_addr().unwrap()).expect("connect to the listener");
+    let (mut server, _) = net::accept(listener).expect("accept on the listener");
+    client.write_all(b"ping").unwrap();
+    let mut buffer = [0; 4];
+    server.read_exact(&mut buffer).unwrap();
+    assert_eq!(&buffer, b"ping");
+}
+
+#[test]
+fn listen_on_accepts_connections() {
+    let listener =
+        listen_on(net::loopback_v4(), 16).expect("listen_on(127.0.0.1:0) returned an error");
+    expect_that(
+        listener.local_addr().unwrap().port() != 0,
+        "the port of listen_on(127.0.0.1:0)",
+        "a port the kernel chose",
+        "port 0",
+        BOOK.section("2.4 Listening"),
+    );
+    exchange_one_message(&listener);
+}
+
+#[test]
+fn listen_on_ipv6_loopback() {
+    let listener = listen_on(net::loopback_v6(), 16).expect("listen_on([::1]:0) returned an error");
+    expect_that(
+        listener.local_addr().unwrap().is_ipv6(),
+        "the address of listen_on([::1]:0)",
+        "an IPv6 address",
+        listener.local_addr().unwrap(),
+        BOOK.section("2.4 Listening"),
+    );
+    exchange_one_message(&listener);
+}
+
+#[cfg(unix)]
+#[test]
+fn listen_on_sets_reuse_address() {
+    let listener = listen_on(net::loopback_v4(), 16).expect("listen_on() returned an error");
+    expect_eq(
+        SockRef::from(&listener).reuse_address().unwrap(),
+        true,
+        "SO_REUSEADDR on the listener listen_on() returns",
+        BOOK.section("2.4 Listening"),
+    );
+}
+
+// ANCHOR: time_wait_test
+/// The server closes first, so its end of the connection waits in TIME_WAIT. A restart on
+/// the same port must still work: that is what SO_REUSEADDR is for.
+#[cfg(unix)]
+#[test]
+fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
+    let first = listen_on(net::loopback_v4(), 16).expect("listen_on() returned an error");
+    let address = first.local_addr().unwrap();
+    let mut client = net::connect(address).unwrap();
+    let (server, _) = net::accept(&first).unwrap();
+    drop(server); // the server closes first: its side enters TIME_WAIT
+    let mut rest = Vec::new();
+    client.read_to_end(&mut rest).unwrap(); // end-of-file: the close arrived
+    drop(client);
+    drop(first);
+
+    let again = listen_on(address, 16);
+    expect_eq(
+        again.map(|_| ()).map_err(|e| e.kind()),
+        Ok(()),
+        "listen_on() on the port of a server that just closed a connection",
+        BOOK.section("2.4 Listening"),
+    );
+}
+// ANCHOR_END: time_wait_test
+
+#[test]
+fn ipv6_socket_sets_v6_only_both_ways() {
+    for v6_only in [true, false] {
+        let socket = ipv6_socket(v6_only).expect("ipv6_socket() returned an error");
+        expect_eq(
+            socket.only_v6().unwrap(),
+            v6_only,
+            &format!("IPV6_V6ONLY of ipv6_socket({v6_only}), before any bind"),
+            BOOK.section("2.5 IPv6 and dual stack"),
+        );
+    }
+}
+
+#[test]
+fn ipv6_socket_takes_ipv6_connections_on_loopback() {
+    let socket = ipv6_socket(false).expect("ipv6_socket() returned an error");
+    socket.bind(&net::loopback_v6().into()).unwrap();
+    socket.listen(16).unwrap();
+    // Linux marks a socket bound to one IPv6 address (not [::]) as IPv6-only whatever
+    // was asked: an IPv4 client could never reach [::1] anyway.
+    #[cfg(target_os = "linux")]
+    expect_eq(
+        socket.only_v6().unwrap(),
+        true,
+        "IPV6_V6ONLY after binding [::1] on Linux",
+        BOOK.section("2.5 IPv6 and dual stack"),
+    );
+    exchange_one_message(&socket.into());
+}
+
+// ANCHOR: probe_test
+#[test]
+fn probe_tells_listening_from_refused() {
+    // A listener nobody ever accepts on: the kernel completes the handshake anyway and
+    // parks the connection in the listen backlog.
+    let listening = net::listener();
+    let (_bound, bound_only) = bound_by_test();
+    let cases = [
+        (
+            "listening, never accepting",
+            listening.local_addr().unwrap(),
+        ),
+        ("bound, not listening", bound_only),
+    ];
+    let table = deadline::within(
+        deadline::DEFAULT,
+        "probe()",
+        BOOK.section("2.6 What a client sees"),
+        move || {
+            cases
+                .iter()
+                .map(|(what, address)| {
+                    let found =
+                        probe(*address, Duration::from_secs(2)).expect("probe() returned an error");
+                    format!("{what:<28} -> {found:?}\n")
+                })
+                .collect::<String>()
+        },
+    );
+    insta::assert_snapshot!(table);
+}
+// ANCHOR_END: probe_test
+
+#[test]
+fn probe_reports_accepted_as_a_value() {
+    let listening = net::listener();
+    let address = listening.local_addr().unwrap();
+    let found = deadline::within(
+        deadline::DEFAULT,
+        "probe()",
+        BOOK.section("2.6 What a client sees"),
+        move || probe(address, Duration::from_secs(2)).expect("probe() returned an error"),
+    );
+    expect_eq(
+        found,
+        Probe::Accepted,
+        "probe() of a listening socket",
+        BOOK.section("2.6 What a client sees"),
+    );
+}

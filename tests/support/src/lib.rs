@@ -1,0 +1,20 @@
+//! Helpers shared by the tests of every chapter.
+//!
+//! A test in this workbook must do three things well: never hang, never depend on the
+//! machine it runs on, and, when it fails, tell the reader what was expected, what
+//! happened and where in the book to look. Each module takes one of those jobs:
+//!
+//! - [`deadline`]: run anything that can block under a time limit.
+//! - [`net`]: loopback sockets on port 0 with timeouts already set.
+//! - [`redact`]: replace ports and addresses so snapshots are the same on every machine.
+//! - [`hex`]: annotated hex dumps and byte-by-byte comparisons with a caret.
+//! - [`report`]: the one failure-message style every check uses.
+
+pub mod deadline;
+pub mod hex;
+pub mod net;
+pub mod redact;
+pub mod report;
+
+pub use deadline::within;
+pub use report::{Book, Section, expect_bytes, expect_eq, expect_that};

@@ -1,0 +1,123 @@
+//! The one style of failure message: what was expected, what happened, where to read.
+//!
+//! ```text
+//! exercise check failed: the socket's type
+//!   expected: Stream
+//!      found: Datagram
+//!   read: book/src/ch01-creating-sockets.md, section "1.1 A TCP socket"
+//! ```
+
+use std::fmt::{self, Debug, Display};
+
+/// A chapter's page in the book, named once at the top of a test file.
+#[derive(Clone, Copy, Debug)]
+pub struct Book {
+    /// File name under `book/src/`, for example `ch01-creating-sockets.md`.
+    pub page: &'static str,
+}
+
+impl Book {
+    pub const fn page(page: &'static str) -> Self {
+        Book { page }
+    }
+
+    /// A section of this page, by its heading as the reader sees it.
+    pub const fn section(self, heading: &'static str) -> Section {
+        Section {
+            page: self.page,
+            heading,
+        }
+    }
+}
+
+/// Where in the book a failing check is explained.
+#[derive(Clone, Copy, Debug)]
+pub struct Section {
+    pub page: &'static str,
+    pub heading: &'static str,
+}
+
+impl Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "book/src/{}, section \"{}\"", self.page, self.heading)
+    }
+}
+
+/// A failed expectation, formatted the same way everywhere.
+#[derive(Debug)]
+pub struct Failure {
+    pub what: String,
+    pub expected: String,
+    pub found: String,
+    pub read: Section,
+}
+
+impl Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "check failed: {}", self.what)?;
+        write_labelled(f, "expected", &self.expected)?;
+        write_labelled(f, "found", &self.found)?;
+        write!(f, "      read: {}", self.read)
+    }
+}
+
+/// Writes `label: text`, right-aligned labels, with continuation lines indented under the text.
+fn write_labelled(f: &mut fmt::Formatter<'_>, label: &str, text: &str) -> fmt::Result {
+    let mut lines = text.lines();
+    writeln!(f, "{label:>10}: {}", lines.next().unwrap_or(""))?;
+    for line in lines {
+        writeln!(f, "{:>10}  {line}", "")?;
+    }
+    Ok(())
+}
+
+impl Failure {
+    /// Ends the test with this message. The panic message is what `cargo test` prints.
+    #[track_caller]
+    pub fn fail(self) -> ! {
+        panic!("\n{self}\n")
+    }
+}
+
+/// Asserts `found == expected`; on failure names `what` was checked and where to read.
+#[track_caller]
+pub fn expect_eq<T: PartialEq + Debug>(found: T, expected: T, what: &str, read: Section) {
+    if found != expected {
+        Failure {
+            what: what.to_string(),
+            expected: format!("{expected:?}"),
+            found: format!("{found:?}"),
+            read,
+        }
+        .fail()
+    }
+}
+
+/// Asserts a condition stated in words: `expected` says what should hold, `found` what did.
+#[track_caller]
+pub fn expect_that(holds: bool, what: &str, expected: &str, found: impl Display, read: Section) {
+    if !holds {
+        Failure {
+            what: what.to_string(),
+            expected: expected.to_string(),
+            found: found.to_string(),
+            read,
+        }
+        .fail()
+    }
+}
+
+/// Asserts two byte strings are equal; on failure shows both as hex with a caret under the
+/// first byte that differs.
+#[track_caller]
+pub fn expect_bytes(found: &[u8], expected: &[u8], what: &str, read: Section) {
+    if let Some(diff) = crate::hex::diff(expected, found) {
+        Failure {
+            what: what.to_string(),
+            expected: format!("{} bytes", expected.len()),
+            found: format!("{} bytes that differ:\n{diff}", found.len()),
+            read,
+        }
+        .fail()
+    }
+}

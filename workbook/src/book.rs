@@ -1,0 +1,173 @@
+//! Checks of the book that mdbook itself does not make: every chapter has its page in
+//! SUMMARY.md, every exercise's section exists, every `{{#include}}` and its anchor resolve.
+
+use std::path::Path;
+
+use crate::manifest::{Chapter, Manifest};
+
+/// `(title, link)` for each entry of SUMMARY.md; a draft chapter has an empty link.
+pub fn summary_entries(summary: &str) -> Vec<(String, String)> {
+    summary
+        .lines()
+        .filter_map(|line| {
+            let open = line.find('[')?;
+            let close = open + line[open..].find("](")?;
+            let end = close + line[close..].find(')')?;
+            Some((
+                line[open + 1..close].to_string(),
+                line[close + 2..end].to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Problems with the chapter pages and their listing in SUMMARY.md.
+pub fn chapter_problems(root: &Path, manifest: &Manifest) -> Vec<String> {
+    let src = root.join("book/src");
+    let summary = match std::fs::read_to_string(src.join("SUMMARY.md")) {
+        Ok(text) => text,
+        Err(e) => return vec![format!("cannot read book/src/SUMMARY.md: {e}")],
+    };
+    let entries = summary_entries(&summary);
+    let mut problems = Vec::new();
+    for chapter in &manifest.chapters {
+        let listed = entries.iter().any(|(_, link)| *link == chapter.page);
+        if chapter.planned {
+            let draft = entries
+                .iter()
+                .any(|(title, link)| link.is_empty() && title.contains(&chapter.title));
+            if !listed && !draft {
+                problems.push(format!(
+                    "chapter {} \"{}\" is not in SUMMARY.md, not even as a draft",
+                    chapter.number, chapter.title
+                ));
+            }
+            continue;
+        }
+        if !listed {
+            problems.push(format!(
+                "SUMMARY.md does not link chapter {}'s page {}",
+                chapter.number, chapter.page
+            ));
+        }
+        match std::fs::read_to_string(src.join(&chapter.page)) {
+            Ok(page) => problems.extend(section_problems(chapter, &page)),
+            Err(e) => problems.push(format!("cannot read book/src/{}: {e}", chapter.page)),
+        }
+    }
+    problems
+}
+
+/// Every exercise's section must be a heading of its chapter's page.
+fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
+    let headings: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect();
+    chapter
+        .exercises
+        .iter()
+        .filter(|e| !headings.contains(&e.section.as_str()))
+        .map(|e| {
+            format!(
+                "exercise {}: book/src/{} has no heading \"{}\"",
+                e.id, chapter.page, e.section
+            )
+        })
+        .collect()
+}
+
+/// Every `{{#include file}}` or `{{#include file:anchor}}` in every page must resolve.
+pub fn include_problems(root: &Path) -> Vec<String> {
+    let src = root.join("book/src");
+    let mut problems = Vec::new();
+    let mut pages: Vec<_> = std::fs::read_dir(&src)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    pages.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    pages.sort();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap_or_default();
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        for (line, target) in includes(&text) {
+            if let Err(problem) = resolve(&src, &target) {
+                problems.push(format!(
+                    "book/src/{name}:{line}: {{{{#include {target}}}}}: {problem}"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// `(line number, "path[:anchor]")` of each include directive in a page.
+fn includes(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("{{#") {
+            let after = &rest[start + 3..];
+            let Some(end) = after.find("}}") else { break };
+            let directive = &after[..end];
+            for keyword in ["include ", "rustdoc_include "] {
+                if let Some(target) = directive.strip_prefix(keyword) {
+                    found.push((index + 1, target.trim().to_string()));
+                }
+            }
+            rest = &after[end + 2..];
+        }
+    }
+    found
+}
+
+fn resolve(src: &Path, target: &str) -> Result<(), String> {
+    let (file, anchor) = match target.split_once(':') {
+        Some((file, anchor)) => (file, Some(anchor)),
+        None => (target, None),
+    };
+    let text =
+        std::fs::read_to_string(src.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let Some(anchor) = anchor else { return Ok(()) };
+    let is_line_range = anchor.chars().all(|c| c.is_ascii_digit() || c == ':');
+    if is_line_range {
+        return Ok(());
+    }
+    let has = |marker: &str| {
+        text.lines()
+            .any(|l| l.trim_end().ends_with(&format!("{marker}: {anchor}")))
+    };
+    match (has("ANCHOR"), has("ANCHOR_END")) {
+        (true, true) => Ok(()),
+        (false, _) => Err(format!("{file} has no `ANCHOR: {anchor}`")),
+        (true, false) => Err(format!("{file} has no `ANCHOR_END: {anchor}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_links_and_drafts_from_summary() {
+        let entries =
+            summary_entries("# Summary\n\n[Intro](intro.md)\n- [1. One](ch01.md)\n- [2. Two]()\n");
+        assert_eq!(
+            entries,
+            vec![
+                ("Intro".into(), "intro.md".into()),
+                ("1. One".into(), "ch01.md".into()),
+                ("2. Two".into(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_include_directives() {
+        let page = "text\n```rust\n{{#include ../../a.rs:one}}\n```\n{{#rustdoc_include b.rs}}";
+        assert_eq!(
+            includes(page),
+            vec![(3, "../../a.rs:one".to_string()), (5, "b.rs".to_string())]
+        );
+    }
+}

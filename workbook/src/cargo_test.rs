@@ -1,0 +1,229 @@
+//! Runs `cargo test` for one package and reads what libtest prints.
+//!
+//! Stable libtest has no machine-readable output, but its plain lines are stable:
+//! `test NAME ... ok` / `... FAILED`, then a `---- NAME stdout ----` section per failure.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Ignored,
+}
+
+/// What one `cargo test` run gave.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub outcomes: BTreeMap<String, Outcome>,
+    /// The message each failing test printed, without the backtrace note.
+    pub messages: BTreeMap<String, String>,
+    /// Set when the package did not compile or the run did not finish.
+    pub broken: Option<String>,
+}
+
+impl Run {
+    pub fn passed(&self, test: &str) -> bool {
+        self.outcomes.get(test) == Some(&Outcome::Passed)
+    }
+}
+
+/// `cargo test -p PACKAGE`, every test run even after a failure, killed after `limit`.
+pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
+    let args = [
+        "test",
+        "--package",
+        package,
+        "--no-fail-fast",
+        "--color",
+        "never",
+    ];
+    let output = match cargo(root, &args, &["--color", "never"], limit) {
+        Ok(output) => output,
+        Err(broken) => {
+            return Run {
+                broken: Some(broken),
+                ..Run::default()
+            };
+        }
+    };
+    let mut run = parse(&output.stdout);
+    if run.outcomes.is_empty() {
+        run.broken = Some(format!(
+            "`cargo test -p {package}` ran no test:\n{}",
+            tail(&output.stderr, 25)
+        ));
+    }
+    run
+}
+
+/// The test names of a package, as `cargo test -- --list` prints them.
+pub fn list(root: &Path, package: &str, limit: Duration) -> Result<Vec<String>, String> {
+    let output = cargo(root, &["test", "--package", package], &["--list"], limit)?;
+    if !output.success {
+        return Err(format!(
+            "`cargo test -p {package} -- --list` failed:\n{}",
+            tail(&output.stderr, 25)
+        ));
+    }
+    Ok(output
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect())
+}
+
+pub struct Output {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs cargo with `args`, then `--`, then `test_args`; kills it after `limit`.
+pub fn cargo(
+    root: &Path,
+    args: &[&str],
+    test_args: &[&str],
+    limit: Duration,
+) -> Result<Output, String> {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(args)
+        .arg("--")
+        .args(test_args)
+        .current_dir(root)
+        // Failures must show the message, not a backtrace, and snapshot tests must not
+        // leave `.snap.new` files in the reader's tree.
+        .env("RUST_BACKTRACE", "0")
+        .env("INSTA_UPDATE", "no")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let shown = format!("cargo {} -- {}", args.join(" "), test_args.join(" "));
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "`{shown}` did not finish within {} s and was stopped: does a test wait forever?",
+                limit.as_secs()
+            ));
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    Ok(Output {
+        success: status.success(),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// The last `lines` lines of `text`.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Reads libtest's plain output.
+pub fn parse(stdout: &str) -> Run {
+    let mut run = Run::default();
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for line in stdout.lines() {
+        if let Some(rest) = line.strip_prefix("test ") {
+            if let Some((name, result)) = rest.rsplit_once(" ... ") {
+                let outcome = match result.trim() {
+                    "ok" => Outcome::Passed,
+                    "FAILED" => Outcome::Failed,
+                    r if r.starts_with("ignored") => Outcome::Ignored,
+                    _ => continue,
+                };
+                run.outcomes.insert(name.to_string(), outcome);
+                continue;
+            }
+        }
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            finish(&mut run, current.take());
+            current = Some((name.to_string(), Vec::new()));
+        } else if line == "failures:" || line.starts_with("test result:") {
+            finish(&mut run, current.take());
+        } else if let Some((_, lines)) = current.as_mut() {
+            lines.push(line);
+        }
+    }
+    finish(&mut run, current);
+    run
+}
+
+fn finish(run: &mut Run, section: Option<(String, Vec<&str>)>) {
+    let Some((name, lines)) = section else { return };
+    let message: Vec<&str> = lines
+        .into_iter()
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .collect();
+    run.messages
+        .insert(name, message.join("\n").trim().to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "
+running 3 tests
+test adds_small_numbers ... ok
+test adds_large_numbers ... FAILED
+test slow_one ... ignored, takes a while
+
+failures:
+
+---- adds_large_numbers stdout ----
+
+thread 'adds_large_numbers' panicked at chapters/01-adding/src/lib.rs:3:5:
+not yet implemented: add the two numbers
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+
+failures:
+    adds_large_numbers
+
+test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s
+";
+
+    #[test]
+    fn reads_outcomes_and_messages() {
+        let run = parse(OUTPUT);
+        assert_eq!(run.outcomes["adds_small_numbers"], Outcome::Passed);
+        assert_eq!(run.outcomes["adds_large_numbers"], Outcome::Failed);
+        assert_eq!(run.outcomes["slow_one"], Outcome::Ignored);
+        insta::assert_snapshot!(run.messages["adds_large_numbers"], @r"
+        thread 'adds_large_numbers' panicked at chapters/01-adding/src/lib.rs:3:5:
+        not yet implemented: add the two numbers
+        ");
+    }
+}

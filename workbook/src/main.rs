@@ -1,0 +1,174 @@
+//! `cargo workbook`: where you stand and what to do next.
+//!
+//! ```text
+//! cargo workbook              progress of every chapter and the next step
+//! cargo workbook check N      chapter N exercise by exercise, with a hint
+//! cargo workbook reset N      put chapter N's exercises back to their unsolved state
+//! cargo workbook verify       maintainers: the whole workbook, as CI checks it
+//! cargo workbook generate N   maintainers: write chapter N's exercises from its solution
+//! ```
+
+mod book;
+mod cargo_test;
+mod generate;
+mod manifest;
+mod progress;
+mod style;
+mod verify;
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use manifest::{Chapter, Manifest};
+use progress::ChapterResult;
+use style::Style;
+
+/// A reader's run of one chapter: building may be slow the first time; running is quick.
+const CHECK_LIMIT: Duration = Duration::from_secs(600);
+
+const USAGE: &str = "usage:
+  cargo workbook              your progress in every chapter and the next step
+  cargo workbook check N      chapter N exercise by exercise, with a hint for the next one
+  cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
+  cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does
+  cargo workbook generate [N] maintainers: write the exercise files from the solutions";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = workbook_root();
+    let manifest = match Manifest::load(&root) {
+        Ok(manifest) => manifest,
+        Err(problem) => return fail(&problem),
+    };
+    let style = Style::for_stdout();
+    let result = match args.as_slice() {
+        [] => overview(&root, &manifest, style),
+        ["check", n] => chapter(&manifest, n).and_then(|c| check(&root, c, style)),
+        ["reset", n] => chapter(&manifest, n).and_then(|c| reset(&root, c, false)),
+        ["reset", n, "--yes"] | ["reset", "--yes", n] => {
+            chapter(&manifest, n).and_then(|c| reset(&root, c, true))
+        }
+        ["verify"] => verify(&root, &manifest, None, style),
+        ["verify", n] => number(n).and_then(|n| verify(&root, &manifest, Some(n), style)),
+        ["generate"] => manifest
+            .chapters
+            .iter()
+            .filter(|c| !c.planned)
+            .try_for_each(|c| generate_chapter(&root, c)),
+        ["generate", n] => chapter(&manifest, n).and_then(|c| generate_chapter(&root, c)),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command `{}`\n\n{USAGE}", args.join(" "))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => fail(&problem),
+    }
+}
+
+fn fail(problem: &str) -> ExitCode {
+    eprintln!("cargo workbook: {problem}");
+    ExitCode::FAILURE
+}
+
+/// The workspace this command works on: `WORKBOOK_ROOT` if set (the command's own tests
+/// use a fixture workspace), else the folder above this crate.
+fn workbook_root() -> PathBuf {
+    match std::env::var_os("WORKBOOK_ROOT") {
+        Some(root) => PathBuf::from(root),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf(),
+    }
+}
+
+fn number(text: &str) -> Result<u32, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a chapter number\n\n{USAGE}"))
+}
+
+fn chapter<'a>(manifest: &'a Manifest, text: &str) -> Result<&'a Chapter, String> {
+    manifest.chapter(number(text)?)
+}
+
+fn run_chapter<'a>(root: &Path, chapter: &'a Chapter) -> ChapterResult<'a> {
+    let run = (!chapter.planned).then(|| {
+        eprintln!("running the tests of chapter {} ...", chapter.number);
+        cargo_test::run(root, &chapter.exercise_package(), CHECK_LIMIT)
+    });
+    ChapterResult { chapter, run }
+}
+
+fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {
+    let results: Vec<ChapterResult> = manifest
+        .chapters
+        .iter()
+        .map(|c| run_chapter(root, c))
+        .collect();
+    print!("{}", progress::overview(&results, style));
+    Ok(())
+}
+
+fn check(root: &Path, chapter: &Chapter, style: Style) -> Result<(), String> {
+    let result = run_chapter(root, chapter);
+    print!("{}", progress::check(&result, style));
+    match result.status() {
+        progress::Status::Done => Ok(()),
+        _ => Err(format!("chapter {} is not done yet", chapter.number)),
+    }
+}
+
+fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> {
+    if chapter.planned {
+        return Err(format!("chapter {} is not written yet", chapter.number));
+    }
+    let target = chapter.exercise_dir(root).join("src");
+    if !confirmed {
+        print!(
+            "This replaces your work in {} with the unsolved exercises. Continue? [y/N] ",
+            target.strip_prefix(root).unwrap_or(&target).display()
+        );
+        std::io::stdout().flush().ok();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).ok();
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Nothing changed.");
+            return Ok(());
+        }
+    }
+    generate_chapter(root, chapter)?;
+    println!("Chapter {} is back to its unsolved state.", chapter.number);
+    Ok(())
+}
+
+fn generate_chapter(root: &Path, chapter: &Chapter) -> Result<(), String> {
+    let files = generate::expected_exercise_files(&chapter.solution_dir(root).join("src"))?;
+    let target = chapter.exercise_dir(root).join("src");
+    for (relative, text) in files {
+        let path = target.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap())
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn verify(
+    root: &Path,
+    manifest: &Manifest,
+    chapter: Option<u32>,
+    style: Style,
+) -> Result<(), String> {
+    let options = verify::Options { chapter };
+    if verify::verify(root, manifest, &options, style) {
+        Ok(())
+    } else {
+        Err("verify found problems (listed above)".into())
+    }
+}

@@ -1,0 +1,244 @@
+//! What a reader sees: the progress table, the next step, and one chapter's check.
+//! Everything here is a pure function of the manifest and test results, so the exact
+//! text is snapshot-tested.
+
+use std::fmt::Write as _;
+
+use crate::cargo_test::Run;
+use crate::manifest::{Chapter, Exercise};
+use crate::style::Style;
+
+/// Where a chapter stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    NotStarted,
+    InProgress,
+    Done,
+    /// It does not compile, or its tests did not finish.
+    Broken,
+    /// In the curriculum, not written yet.
+    Planned,
+}
+
+/// A chapter and, for a written chapter, what its tests gave.
+pub struct ChapterResult<'a> {
+    pub chapter: &'a Chapter,
+    pub run: Option<Run>,
+}
+
+impl ChapterResult<'_> {
+    pub fn passing(&self) -> usize {
+        let Some(run) = &self.run else { return 0 };
+        self.chapter
+            .exercises
+            .iter()
+            .flat_map(|e| &e.tests)
+            .filter(|t| run.passed(t))
+            .count()
+    }
+
+    pub fn status(&self) -> Status {
+        match &self.run {
+            None => Status::Planned,
+            Some(run) if run.broken.is_some() => Status::Broken,
+            Some(_) => match self.passing() {
+                0 => Status::NotStarted,
+                n if n == self.chapter.test_count() => Status::Done,
+                _ => Status::InProgress,
+            },
+        }
+    }
+
+    /// Is every test of this exercise passing?
+    pub fn exercise_done(&self, exercise: &Exercise) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|run| run.broken.is_none() && exercise.tests.iter().all(|t| run.passed(t)))
+    }
+
+    pub fn first_open_exercise(&self) -> Option<&Exercise> {
+        self.chapter
+            .exercises
+            .iter()
+            .find(|e| !self.exercise_done(e))
+    }
+}
+
+fn status_text(status: Status, style: Style) -> String {
+    match status {
+        Status::NotStarted => "not started".to_string(),
+        Status::InProgress => style.busy("in progress"),
+        Status::Done => style.good("done"),
+        Status::Broken => style.bad("does not build"),
+        Status::Planned => style.dim("coming later"),
+    }
+}
+
+/// The table of every chapter and the next step.
+pub fn overview(results: &[ChapterResult], style: Style) -> String {
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}\n",
+        style.bold("Socket to WebSocket: your progress")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "  {:>2}  {:<46} {:>7}  status",
+        "#", "chapter", "tests"
+    )
+    .unwrap();
+    for result in results {
+        let chapter = result.chapter;
+        let tests = match result.status() {
+            Status::Planned => "-".to_string(),
+            _ => format!("{}/{}", result.passing(), chapter.test_count()),
+        };
+        writeln!(
+            out,
+            "  {:>2}  {:<46} {:>7}  {}",
+            chapter.number,
+            chapter.title,
+            tests,
+            status_text(result.status(), style)
+        )
+        .unwrap();
+    }
+    out.push('\n');
+    out.push_str(&next_step(results, style));
+    out
+}
+
+/// The first chapter that is not done, and what to do about it.
+fn next_step(results: &[ChapterResult], style: Style) -> String {
+    let next = results
+        .iter()
+        .find(|r| !matches!(r.status(), Status::Done | Status::Planned));
+    let Some(result) = next else {
+        return format!(
+            "{} Every written chapter is done. More chapters are on the way; read ahead in the book.\n",
+            style.good("Well done!")
+        );
+    };
+    let chapter = result.chapter;
+    let mut out = String::new();
+    if result.status() == Status::Broken {
+        writeln!(
+            out,
+            "{} chapter {} does not build or its tests did not finish. Run `cargo workbook check {}` to see why.",
+            style.bad("Next:"),
+            chapter.number,
+            chapter.number
+        )
+        .unwrap();
+        return out;
+    }
+    let exercise = result
+        .first_open_exercise()
+        .expect("a chapter that is not done has an open exercise");
+    writeln!(
+        out,
+        "{} exercise {} \"{}\"",
+        style.bold("Next:"),
+        exercise.id,
+        exercise.title
+    )
+    .unwrap();
+    out.push_str(&where_to_work(chapter, exercise));
+    out
+}
+
+fn where_to_work(chapter: &Chapter, exercise: &Exercise) -> String {
+    format!(
+        "  edit   chapters/{}/src/  (fn {})\n  read   book/src/{}, section \"{}\"\n  check  cargo workbook check {}   (or: cargo test -p {})\n",
+        chapter.slug,
+        exercise.function,
+        chapter.page,
+        exercise.section,
+        chapter.number,
+        chapter.exercise_package()
+    )
+}
+
+/// One chapter, exercise by exercise, with the failure and hint of the first open one.
+pub fn check(result: &ChapterResult, style: Style) -> String {
+    let chapter = result.chapter;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}: {} of {} tests pass\n",
+        style.bold(&format!("Chapter {}, {}", chapter.number, chapter.title)),
+        result.passing(),
+        chapter.test_count()
+    )
+    .unwrap();
+    let Some(run) = &result.run else {
+        out.push_str("This chapter is not written yet.\n");
+        return out;
+    };
+    if let Some(broken) = &run.broken {
+        writeln!(
+            out,
+            "{}\n{broken}",
+            style.bad("The chapter does not build or did not finish:")
+        )
+        .unwrap();
+        return out;
+    }
+    let first_open = result.first_open_exercise().map(|e| &e.id);
+    for exercise in &chapter.exercises {
+        let passing = exercise.tests.iter().filter(|t| run.passed(t)).count();
+        let mark = if result.exercise_done(exercise) {
+            style.good("done ")
+        } else {
+            "to do".to_string()
+        };
+        let pointer = if Some(&exercise.id) == first_open {
+            "  <- next"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {mark}  {:<5} {:<40} {passing}/{}{pointer}",
+            exercise.id,
+            exercise.title,
+            exercise.tests.len()
+        )
+        .unwrap();
+    }
+    out.push('\n');
+    let Some(exercise) = result.first_open_exercise() else {
+        writeln!(
+            out,
+            "{} Every exercise of chapter {} passes.",
+            style.good("Done!"),
+            chapter.number
+        )
+        .unwrap();
+        return out;
+    };
+    writeln!(
+        out,
+        "{} exercise {} \"{}\"",
+        style.bold("Next:"),
+        exercise.id,
+        exercise.title
+    )
+    .unwrap();
+    for test in exercise.tests.iter().filter(|t| !run.passed(t)) {
+        writeln!(out, "\n{} {test}", style.bad("failing test:")).unwrap();
+        match run.messages.get(test) {
+            Some(message) => out.push_str(&indent(message)),
+            None => out.push_str("  (this test did not run)\n"),
+        }
+    }
+    writeln!(out, "\n{} {}", style.bold("Hint:"), exercise.hint.trim()).unwrap();
+    out.push_str(&where_to_work(chapter, exercise));
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}

@@ -1,0 +1,365 @@
+//! `cargo workbook verify`: everything a maintainer (and CI) must know before a change lands.
+//!
+//! For each written chapter: the exercise files match what the solution generates, the
+//! manifest claims exactly the tests that exist, every test passes on the solution and
+//! fails on the unsolved exercise, within a deadline. Then the book, formatting, lints.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::cargo_test::{self, Outcome};
+use crate::generate;
+use crate::manifest::{Chapter, Manifest};
+use crate::{book, style::Style};
+
+/// Building a chapter's tests may take this long on a cold two-core machine.
+const BUILD_LIMIT: Duration = Duration::from_secs(900);
+/// Running one chapter's tests, once built. Every blocking test has its own deadline of
+/// seconds, so a chapter that needs this long has a test that hangs.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// Counts checks and prints each as it finishes.
+struct Report {
+    style: Style,
+    passed: usize,
+    failed: usize,
+}
+
+impl Report {
+    fn record(&mut self, name: &str, problems: Vec<String>, started: Instant) {
+        let seconds = started.elapsed().as_secs_f32();
+        if problems.is_empty() {
+            self.passed += 1;
+            println!("{} {name} ({seconds:.1} s)", self.style.good("ok  "));
+        } else {
+            self.failed += 1;
+            println!("{} {name} ({seconds:.1} s)", self.style.bad("FAIL"));
+            for problem in problems {
+                for (i, line) in problem.lines().enumerate() {
+                    println!("       {}{line}", if i == 0 { "- " } else { "  " });
+                }
+            }
+        }
+    }
+}
+
+pub struct Options {
+    /// Only this chapter's checks, and no workspace-wide ones.
+    pub chapter: Option<u32>,
+}
+
+pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style) -> bool {
+    let mut report = Report {
+        style,
+        passed: 0,
+        failed: 0,
+    };
+    let started = Instant::now();
+    report.record("workbook.toml is complete", manifest.problems(), started);
+
+    let chapters = manifest
+        .chapters
+        .iter()
+        .filter(|c| !c.planned && options.chapter.is_none_or(|n| n == c.number));
+    for chapter in chapters {
+        verify_chapter(root, chapter, &mut report);
+    }
+
+    let started = Instant::now();
+    let mut problems = book::chapter_problems(root, manifest);
+    problems.extend(book::include_problems(root));
+    report.record(
+        "the book lists every chapter; sections and includes resolve",
+        problems,
+        started,
+    );
+
+    if options.chapter.is_none() {
+        let started = Instant::now();
+        report.record(
+            "the workbook tools' own tests pass",
+            tool_tests(root),
+            started,
+        );
+        let packages = lint_packages(manifest);
+        let started = Instant::now();
+        report.record(
+            "rustfmt: solutions, tests and tools",
+            rustfmt(root, &packages),
+            started,
+        );
+        let started = Instant::now();
+        report.record(
+            "clippy -D warnings: solutions, tests and tools",
+            clippy(root, &packages),
+            started,
+        );
+        let started = Instant::now();
+        report.record(
+            "mdbook builds the book without warnings",
+            mdbook(root),
+            started,
+        );
+    }
+
+    println!(
+        "\nworkbook verify: {} passed, {} failed",
+        report.passed, report.failed
+    );
+    report.failed == 0
+}
+
+fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
+    let n = chapter.number;
+    let started = Instant::now();
+    report.record(
+        &format!("chapter {n}: exercise files match the solution"),
+        drift(root, chapter),
+        started,
+    );
+
+    let started = Instant::now();
+    let tests = match cargo_test::list(root, &chapter.solution_package(), BUILD_LIMIT) {
+        Ok(tests) => tests,
+        Err(problem) => {
+            report.record(
+                &format!("chapter {n}: the solution's tests build"),
+                vec![problem],
+                started,
+            );
+            return;
+        }
+    };
+    report.record(
+        &format!("chapter {n}: every test belongs to one exercise"),
+        claim_problems(chapter, &tests),
+        started,
+    );
+
+    let started = Instant::now();
+    let solved = run_outcomes(root, &chapter.solution_package());
+    report.record(
+        &format!("chapter {n}: every test passes on the solution"),
+        outcome_problems(&tests, &solved, Outcome::Passed, "solution"),
+        started,
+    );
+
+    let started = Instant::now();
+    let unsolved = run_outcomes(root, &chapter.exercise_package());
+    report.record(
+        &format!("chapter {n}: every test fails on the unsolved exercise"),
+        outcome_problems(&tests, &unsolved, Outcome::Failed, "unsolved exercise"),
+        started,
+    );
+}
+
+/// Builds first (which may be slow), then runs under the short deadline.
+fn run_outcomes(root: &Path, package: &str) -> Result<cargo_test::Run, String> {
+    let build = cargo_test::cargo(
+        root,
+        &["test", "--package", package, "--no-run"],
+        &[],
+        BUILD_LIMIT,
+    )?;
+    if !build.success {
+        return Err(format!(
+            "`cargo test -p {package}` does not build:\n{}",
+            cargo_test::tail(&build.stderr, 25)
+        ));
+    }
+    let run = cargo_test::run(root, package, RUN_LIMIT);
+    match run.broken {
+        Some(broken) => Err(broken),
+        None => Ok(run),
+    }
+}
+
+fn outcome_problems(
+    tests: &[String],
+    run: &Result<cargo_test::Run, String>,
+    wanted: Outcome,
+    on: &str,
+) -> Vec<String> {
+    let run = match run {
+        Ok(run) => run,
+        Err(problem) => return vec![problem.clone()],
+    };
+    tests
+        .iter()
+        .filter_map(|test| match run.outcomes.get(test) {
+            Some(outcome) if *outcome == wanted => None,
+            Some(Outcome::Passed) => Some(format!(
+                "{test} passes on the {on}: it checks nothing the reader writes"
+            )),
+            Some(Outcome::Failed) => Some(match run.messages.get(test) {
+                Some(message) => format!("{test} fails on the {on}:\n{message}"),
+                None => format!("{test} fails on the {on}"),
+            }),
+            Some(Outcome::Ignored) => Some(format!("{test} is ignored; every test must run")),
+            None => Some(format!("{test} did not run on the {on}")),
+        })
+        .collect()
+}
+
+/// The committed exercise files must be exactly what the solution generates.
+pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
+    let solution_src = chapter.solution_dir(root).join("src");
+    let exercise_src = chapter.exercise_dir(root).join("src");
+    let expected = match generate::expected_exercise_files(&solution_src) {
+        Ok(files) => files,
+        Err(problem) => return vec![problem],
+    };
+    let mut problems = Vec::new();
+    let tasks: usize = generate::rust_files(&solution_src)
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(solution_src.join(f)).ok())
+        .map(|text| generate::task_count(&text))
+        .sum();
+    if tasks < chapter.exercises.len() {
+        problems.push(format!(
+            "the solution marks {tasks} BEGIN SOLUTION blocks for {} exercises: every exercise needs one",
+            chapter.exercises.len()
+        ));
+    }
+    for (relative, text) in &expected {
+        let path = exercise_src.join(relative);
+        match std::fs::read_to_string(&path) {
+            Ok(actual) if actual == *text => {}
+            Ok(_) => problems.push(format!(
+                "{} differs from what the solution generates (run `cargo workbook generate {}`)",
+                shown(root, &path),
+                chapter.number
+            )),
+            Err(_) => problems.push(format!("{} is missing", shown(root, &path))),
+        }
+    }
+    let wanted: BTreeSet<_> = expected.iter().map(|(p, _)| p.clone()).collect();
+    for extra in generate::rust_files(&exercise_src) {
+        if !wanted.contains(&extra) {
+            problems.push(format!(
+                "{} has no counterpart in the solution",
+                shown(root, &exercise_src.join(extra))
+            ));
+        }
+    }
+    problems
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Each test must be claimed by exactly one exercise, and each claimed test must exist.
+pub fn claim_problems(chapter: &Chapter, tests: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for test in tests {
+        if !seen.insert(test) {
+            problems.push(format!(
+                "two test files define a test named {test}; names must be unique in a chapter"
+            ));
+        }
+        if chapter.owner_of(test).is_none() {
+            problems.push(format!(
+                "test {test} is claimed by no exercise in workbook.toml"
+            ));
+        }
+    }
+    for exercise in &chapter.exercises {
+        for test in &exercise.tests {
+            if !seen.contains(test) {
+                problems.push(format!(
+                    "exercise {} names test {test}, which does not exist",
+                    exercise.id
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn lint_packages(manifest: &Manifest) -> Vec<String> {
+    let mut packages: Vec<String> = manifest
+        .chapters
+        .iter()
+        .filter(|c| !c.planned)
+        .map(Chapter::solution_package)
+        .collect();
+    packages.push("workbook".into());
+    packages.push("test-support".into());
+    packages
+}
+
+fn package_args(packages: &[String]) -> Vec<&str> {
+    packages
+        .iter()
+        .flat_map(|p| ["--package", p.as_str()])
+        .collect()
+}
+
+fn tool_tests(root: &Path) -> Vec<String> {
+    let args = ["test", "--package", "workbook", "--package", "test-support"];
+    command_problems(cargo_test::cargo(root, &args, &[], BUILD_LIMIT))
+}
+
+fn rustfmt(root: &Path, packages: &[String]) -> Vec<String> {
+    let mut args = vec!["fmt"];
+    args.extend(package_args(packages));
+    command_problems(cargo_test::cargo(root, &args, &["--check"], BUILD_LIMIT))
+}
+
+fn clippy(root: &Path, packages: &[String]) -> Vec<String> {
+    let mut args = vec!["clippy", "--all-targets"];
+    args.extend(package_args(packages));
+    command_problems(cargo_test::cargo(
+        root,
+        &args,
+        &["-D", "warnings"],
+        BUILD_LIMIT,
+    ))
+}
+
+fn mdbook(root: &Path) -> Vec<String> {
+    let output = std::process::Command::new("mdbook")
+        .args(["build", "book"])
+        .current_dir(root)
+        .output();
+    match output {
+        Err(e) => vec![format!(
+            "cannot run mdbook ({e}); install it with `cargo install --locked mdbook`"
+        )],
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let warnings: Vec<&str> = stderr
+                .lines()
+                .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+                .collect();
+            if !output.status.success() {
+                vec![format!(
+                    "mdbook build failed:\n{}",
+                    cargo_test::tail(&stderr, 25)
+                )]
+            } else if !warnings.is_empty() {
+                vec![format!("mdbook warned:\n{}", warnings.join("\n"))]
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn command_problems(result: Result<cargo_test::Output, String>) -> Vec<String> {
+    match result {
+        Ok(output) if output.success => Vec::new(),
+        Ok(output) => vec![format!(
+            "{}\n{}",
+            cargo_test::tail(&output.stdout, 20),
+            cargo_test::tail(&output.stderr, 40)
+        )],
+        Err(problem) => vec![problem],
+    }
+}
