@@ -22,7 +22,7 @@ pub fn summary_entries(summary: &str) -> Vec<(String, String)> {
 }
 
 /// Problems with the chapter pages and their listing in SUMMARY.md.
-pub fn chapter_problems(root: &Path, manifest: &Manifest) -> Vec<String> {
+pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> Vec<String> {
     let src = root.join("book/src");
     let summary = match std::fs::read_to_string(src.join("SUMMARY.md")) {
         Ok(text) => text,
@@ -30,7 +30,7 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest) -> Vec<String> {
     };
     let entries = summary_entries(&summary);
     let mut problems = Vec::new();
-    for chapter in &manifest.chapters {
+    for chapter in manifest.chapters.iter().filter(|c| only.is_none_or(|n| n == c.number)) {
         let listed = entries.iter().any(|(_, link)| *link == chapter.page);
         if chapter.planned {
             let draft = entries

@@ -14,6 +14,8 @@ impl Style {
         Style { colour }
     }
 
+    /// No colour codes, whatever the output: for tests and files.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub const PLAIN: Style = Style { colour: false };
 
     fn paint(self, code: &str, text: &str) -> String {

@@ -67,7 +67,7 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
     }
 
     let started = Instant::now();
-    let mut problems = book::chapter_problems(root, manifest);
+    let mut problems = book::chapter_problems(root, manifest, options.chapter);
     problems.extend(book::include_problems(root));
     report.record(
         "the book lists every chapter; sections and includes resolve",
