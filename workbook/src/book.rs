@@ -30,7 +30,11 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> 
     };
     let entries = summary_entries(&summary);
     let mut problems = Vec::new();
-    for chapter in manifest.chapters.iter().filter(|c| only.is_none_or(|n| n == c.number)) {
+    for chapter in manifest
+        .chapters
+        .iter()
+        .filter(|c| only.is_none_or(|n| n == c.number))
+    {
         let listed = entries.iter().any(|(_, link)| *link == chapter.page);
         if chapter.planned {
             let draft = entries

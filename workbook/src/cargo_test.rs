@@ -182,12 +182,26 @@ pub fn parse(stdout: &str) -> Run {
 
 fn finish(run: &mut Run, section: Option<(String, Vec<&str>)>) {
     let Some((name, lines)) = section else { return };
-    let message: Vec<&str> = lines
+    let message: Vec<String> = lines
         .into_iter()
         .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .map(without_thread_id)
         .collect();
     run.messages
         .insert(name, message.join("\n").trim().to_string());
+}
+
+/// `thread 'x' (4242) panicked at` -> `thread 'x' panicked at`: the number changes on
+/// every run and says nothing to a reader.
+fn without_thread_id(line: &str) -> String {
+    if let Some(rest) = line.strip_prefix("thread '")
+        && let Some((name, after)) = rest.split_once("' (")
+        && let Some((id, tail)) = after.split_once(") panicked at")
+        && id.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("thread '{name}' panicked at{tail}");
+    }
+    line.to_string()
 }
 
 #[cfg(test)]
@@ -204,7 +218,7 @@ failures:
 
 ---- adds_large_numbers stdout ----
 
-thread 'adds_large_numbers' panicked at chapters/01-adding/src/lib.rs:3:5:
+thread 'adds_large_numbers' (5150) panicked at chapters/01-adding/src/lib.rs:3:5:
 not yet implemented: add the two numbers
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
 

@@ -102,7 +102,12 @@ fn run_chapter<'a>(root: &Path, chapter: &'a Chapter) -> ChapterResult<'a> {
         eprintln!("running the tests of chapter {} ...", chapter.number);
         cargo_test::run(root, &chapter.exercise_package(), CHECK_LIMIT)
     });
-    ChapterResult { chapter, run }
+    let files = progress::exercise_files(root, chapter);
+    ChapterResult {
+        chapter,
+        run,
+        files,
+    }
 }
 
 fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {

@@ -2,7 +2,9 @@
 //! Everything here is a pure function of the manifest and test results, so the exact
 //! text is snapshot-tested.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::cargo_test::Run;
 use crate::manifest::{Chapter, Exercise};
@@ -24,6 +26,8 @@ pub enum Status {
 pub struct ChapterResult<'a> {
     pub chapter: &'a Chapter,
     pub run: Option<Run>,
+    /// For each exercise's function, the file (from the workspace root) that declares it.
+    pub files: BTreeMap<String, String>,
 }
 
 impl ChapterResult<'_> {
@@ -145,14 +149,19 @@ fn next_step(results: &[ChapterResult], style: Style) -> String {
         exercise.title
     )
     .unwrap();
-    out.push_str(&where_to_work(chapter, exercise));
+    out.push_str(&where_to_work(result, exercise));
     out
 }
 
-fn where_to_work(chapter: &Chapter, exercise: &Exercise) -> String {
+fn where_to_work(result: &ChapterResult, exercise: &Exercise) -> String {
+    let chapter = result.chapter;
+    let file = result
+        .files
+        .get(&exercise.function)
+        .cloned()
+        .unwrap_or_else(|| format!("chapters/{}/src/", chapter.slug));
     format!(
-        "  edit   chapters/{}/src/  (fn {})\n  read   book/src/{}, section \"{}\"\n  check  cargo workbook check {}   (or: cargo test -p {})\n",
-        chapter.slug,
+        "  edit   {file}  (fn {})\n  read   book/src/{}, section \"{}\"\n  check  cargo workbook check {}   (or: cargo test -p {})\n",
         exercise.function,
         chapter.page,
         exercise.section,
@@ -234,11 +243,45 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
             None => out.push_str("  (this test did not run)\n"),
         }
     }
-    writeln!(out, "\n{} {}", style.bold("Hint:"), exercise.hint.trim()).unwrap();
-    out.push_str(&where_to_work(chapter, exercise));
+    writeln!(
+        out,
+        "\n{}\n{}",
+        style.bold("Hint:"),
+        indent(exercise.hint.trim())
+    )
+    .unwrap();
+    out.push_str(&where_to_work(result, exercise));
     out
 }
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Finds, for each exercise, the source file under the chapter's `src/` that declares its
+/// function, as a path from the workspace root.
+pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String> {
+    let src = chapter.exercise_dir(root).join("src");
+    let sources: Vec<(String, String)> = crate::generate::rust_files(&src)
+        .into_iter()
+        .filter_map(|relative| {
+            let text = std::fs::read_to_string(src.join(&relative)).ok()?;
+            let shown = format!("chapters/{}/src/{}", chapter.slug, relative.display());
+            Some((shown, text))
+        })
+        .collect();
+    chapter
+        .exercises
+        .iter()
+        .filter_map(|exercise| {
+            let declaration = format!("fn {}", exercise.function);
+            let (file, _) = sources.iter().find(|(_, text)| {
+                text.match_indices(&declaration).any(|(at, _)| {
+                    let next = text[at + declaration.len()..].chars().next();
+                    matches!(next, Some('(' | '<'))
+                })
+            })?;
+            Some((exercise.function.clone(), file.clone()))
+        })
+        .collect()
 }
