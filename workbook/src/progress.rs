@@ -41,23 +41,51 @@ impl ChapterResult<'_> {
             .count()
     }
 
+    /// The chapter's tests that exist on this system. A few tests are for one operating
+    /// system only (`#[cfg(target_os = "linux")]`); elsewhere they are not counted.
+    pub fn total(&self) -> usize {
+        match &self.run {
+            Some(run) if run.broken.is_none() => self
+                .chapter
+                .exercises
+                .iter()
+                .flat_map(|e| &e.tests)
+                .filter(|t| run.outcomes.contains_key(*t))
+                .count(),
+            _ => self.chapter.test_count(),
+        }
+    }
+
     pub fn status(&self) -> Status {
         match &self.run {
             None => Status::Planned,
             Some(run) if run.broken.is_some() => Status::Broken,
             Some(_) => match self.passing() {
                 0 => Status::NotStarted,
-                n if n == self.chapter.test_count() => Status::Done,
+                n if n == self.total() => Status::Done,
                 _ => Status::InProgress,
             },
         }
     }
 
-    /// Is every test of this exercise passing?
+    /// The tests of an exercise that ran, and how many of them passed.
+    fn exercise_score(&self, exercise: &Exercise) -> (usize, usize) {
+        let Some(run) = self.run.as_ref().filter(|r| r.broken.is_none()) else {
+            return (0, exercise.tests.len());
+        };
+        let ran: Vec<&String> = exercise
+            .tests
+            .iter()
+            .filter(|t| run.outcomes.contains_key(*t))
+            .collect();
+        let passed = ran.iter().filter(|t| run.passed(t)).count();
+        (passed, ran.len())
+    }
+
+    /// Is every test of this exercise that runs on this system passing?
     pub fn exercise_done(&self, exercise: &Exercise) -> bool {
-        self.run
-            .as_ref()
-            .is_some_and(|run| run.broken.is_none() && exercise.tests.iter().all(|t| run.passed(t)))
+        let (passed, ran) = self.exercise_score(exercise);
+        ran > 0 && passed == ran
     }
 
     pub fn first_open_exercise(&self) -> Option<&Exercise> {
@@ -97,7 +125,7 @@ pub fn overview(results: &[ChapterResult], style: Style) -> String {
         let chapter = result.chapter;
         let tests = match result.status() {
             Status::Planned => "-".to_string(),
-            _ => format!("{}/{}", result.passing(), chapter.test_count()),
+            _ => format!("{}/{}", result.passing(), result.total()),
         };
         writeln!(
             out,
@@ -179,7 +207,7 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         "{}: {} of {} tests pass\n",
         style.bold(&format!("Chapter {}, {}", chapter.number, chapter.title)),
         result.passing(),
-        chapter.test_count()
+        result.total()
     )
     .unwrap();
     let Some(run) = &result.run else {
@@ -197,7 +225,7 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
     }
     let first_open = result.first_open_exercise().map(|e| &e.id);
     for exercise in &chapter.exercises {
-        let passing = exercise.tests.iter().filter(|t| run.passed(t)).count();
+        let (passing, ran) = result.exercise_score(exercise);
         let mark = if result.exercise_done(exercise) {
             style.good("done ")
         } else {
@@ -210,10 +238,8 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         };
         writeln!(
             out,
-            "  {mark}  {:<5} {:<40} {passing}/{}{pointer}",
-            exercise.id,
-            exercise.title,
-            exercise.tests.len()
+            "  {mark}  {:<5} {:<40} {passing}/{ran}{pointer}",
+            exercise.id, exercise.title,
         )
         .unwrap();
     }
@@ -236,11 +262,15 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         exercise.title
     )
     .unwrap();
-    for test in exercise.tests.iter().filter(|t| !run.passed(t)) {
+    let failing = exercise
+        .tests
+        .iter()
+        .filter(|t| run.outcomes.contains_key(*t) && !run.passed(t));
+    for test in failing {
         writeln!(out, "\n{} {test}", style.bad("failing test:")).unwrap();
         match run.messages.get(test) {
             Some(message) => out.push_str(&indent(message)),
-            None => out.push_str("  (this test did not run)\n"),
+            None => out.push_str("  (no message)\n"),
         }
     }
     writeln!(
@@ -284,4 +314,62 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
             Some((exercise.function.clone(), file.clone()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+
+    const MANIFEST: &str = r#"
+        [[chapter]]
+        number = 1
+        slug = "01-x"
+        title = "First"
+        page = "ch01-x.md"
+        [[chapter.exercise]]
+        id = "1.1"
+        title = "Only"
+        function = "only"
+        section = "1.1 Only"
+        tests = ["works", "works_on_linux_only"]
+        hint = "Do it."
+    "#;
+
+    #[test]
+    fn a_chapter_that_does_not_build_says_so_and_points_at_check() {
+        let manifest: Manifest = toml::from_str(MANIFEST).unwrap();
+        let run = Run {
+            broken: Some("error[E0308]: mismatched types".into()),
+            ..Run::default()
+        };
+        let result = ChapterResult {
+            chapter: &manifest.chapters[0],
+            run: Some(run),
+            files: BTreeMap::new(),
+        };
+        insta::assert_snapshot!(overview(&[result], Style::PLAIN), @r#"
+        Socket to WebSocket: your progress
+
+           #  chapter                                          tests  status
+           1  First                                              0/2  does not build
+
+        Next: chapter 1 does not build or its tests did not finish. Run `cargo workbook check 1` to see why.
+        "#);
+    }
+
+    #[test]
+    fn a_test_for_another_system_does_not_count() {
+        let manifest: Manifest = toml::from_str(MANIFEST).unwrap();
+        let mut run = Run::default();
+        run.outcomes
+            .insert("works".into(), crate::cargo_test::Outcome::Passed);
+        let result = ChapterResult {
+            chapter: &manifest.chapters[0],
+            run: Some(run),
+            files: BTreeMap::new(),
+        };
+        assert_eq!((result.passing(), result.total()), (1, 1));
+        assert_eq!(result.status(), Status::Done);
+    }
 }

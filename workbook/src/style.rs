@@ -15,7 +15,7 @@ impl Style {
     }
 
     /// No colour codes, whatever the output: for tests and files.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     pub const PLAIN: Style = Style { colour: false };
 
     fn paint(self, code: &str, text: &str) -> String {
