@@ -152,17 +152,17 @@ pub fn parse(stdout: &str) -> Run {
     let mut run = Run::default();
     let mut current: Option<(String, Vec<&str>)> = None;
     for line in stdout.lines() {
-        if let Some(rest) = line.strip_prefix("test ") {
-            if let Some((name, result)) = rest.rsplit_once(" ... ") {
-                let outcome = match result.trim() {
-                    "ok" => Outcome::Passed,
-                    "FAILED" => Outcome::Failed,
-                    r if r.starts_with("ignored") => Outcome::Ignored,
-                    _ => continue,
-                };
-                run.outcomes.insert(name.to_string(), outcome);
-                continue;
-            }
+        if let Some(rest) = line.strip_prefix("test ")
+            && let Some((name, result)) = rest.rsplit_once(" ... ")
+        {
+            let outcome = match result.trim() {
+                "ok" => Outcome::Passed,
+                "FAILED" => Outcome::Failed,
+                r if r.starts_with("ignored") => Outcome::Ignored,
+                _ => continue,
+            };
+            run.outcomes.insert(name.to_string(), outcome);
+            continue;
         }
         if let Some(name) = line
             .strip_prefix("---- ")

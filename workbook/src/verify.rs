@@ -104,7 +104,7 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
     }
 
     println!(
-        "\nworkbook verify: {} passed, {} failed",
+        "\nverify: {} passed, {} failed",
         report.passed, report.failed
     );
     report.failed == 0
