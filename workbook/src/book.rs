@@ -62,24 +62,36 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> 
     problems
 }
 
-/// Every exercise's section must be a heading of its chapter's page.
+/// Every exercise's section must be a heading of its chapter's page, and the page must
+/// show the same hint as `cargo workbook check` does.
 fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
     let headings: Vec<&str> = page
         .lines()
         .filter(|l| l.starts_with('#'))
         .map(|l| l.trim_start_matches('#').trim())
         .collect();
-    chapter
-        .exercises
-        .iter()
-        .filter(|e| !headings.contains(&e.section.as_str()))
-        .map(|e| {
-            format!(
+    let page_words = words(page);
+    let mut problems = Vec::new();
+    for exercise in &chapter.exercises {
+        if !headings.contains(&exercise.section.as_str()) {
+            problems.push(format!(
                 "exercise {}: book/src/{} has no heading \"{}\"",
-                e.id, chapter.page, e.section
-            )
-        })
-        .collect()
+                exercise.id, chapter.page, exercise.section
+            ));
+        }
+        if !page_words.contains(&words(&exercise.hint)) {
+            problems.push(format!(
+                "exercise {}: book/src/{} does not show the hint from workbook.toml word for word",
+                exercise.id, chapter.page
+            ));
+        }
+    }
+    problems
+}
+
+/// Text with every run of white space made one space, so line breaks do not matter.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every `{{#include file}}` or `{{#include file:anchor}}` in every page must resolve.
