@@ -130,7 +130,7 @@ fn verify_passes_a_consistent_chapter() {
 }
 
 #[test]
-fn verify_catches_a_solved_exercise_file_and_a_test_nobody_claims() {
+fn verify_catches_a_solved_exercise_file_a_test_nobody_claims_and_a_stale_hint() {
     let root = fixture("verify-bad");
     solve_first_exercise(&root);
     let manifest = root.join("workbook.toml");
@@ -140,6 +140,9 @@ fn verify_catches_a_solved_exercise_file_and_a_test_nobody_claims() {
         text.replace("tests = [\"doubles\"]", "tests = [\"halves\"]"),
     )
     .unwrap();
+    let page = root.join("book/src/ch01-adding.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("Use the `+` operator.", "Use plus.")).unwrap();
     let (success, stdout) = workbook(&root, &["verify", "1"]);
     assert!(!success);
     insta::assert_snapshot!(verify_lines(&stdout));
