@@ -1,0 +1,102 @@
+//! Exercise 4.3: framing by delimiter. Each message ends with `\n`, like a line of text.
+
+use std::io::{self, Read, Write};
+
+/// The byte that ends every message.
+pub const DELIMITER: u8 = b'\n';
+
+/// How many bytes one `read` asks for.
+const CHUNK: usize = 4096;
+
+// ANCHOR: lines
+/// Messages that each end with [`DELIMITER`], read from a byte stream.
+pub struct Lines<R> {
+    reader: R,
+    /// Bytes read but not returned yet: the start of the next message, maybe more.
+    buffer: Vec<u8>,
+    /// The longest message accepted, without its delimiter.
+    max_len: usize,
+}
+
+impl<R: Read> Lines<R> {
+    pub fn new(reader: R, max_len: usize) -> Self {
+        Lines {
+            reader,
+            buffer: Vec::new(),
+            max_len,
+        }
+    }
+
+    /// Exercise 4.3: the next message, without its delimiter.
+    ///
+    /// `Ok(None)` when the stream ends between two messages. The stream ending inside a
+    /// message is an `UnexpectedEof` error. A message longer than `max_len` is an
+    /// `InvalidData` error, found without buffering much more than `max_len` bytes.
+    pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        // BEGIN SOLUTION: find DELIMITER in the buffer; else check max_len, read a chunk and append
+        loop {
+            if let Some(end) = self.buffer.iter().position(|&b| b == DELIMITER) {
+                if end > self.max_len {
+                    return Err(too_long(self.max_len));
+                }
+                let mut message: Vec<u8> = self.buffer.drain(..=end).collect();
+                message.pop(); // the delimiter
+                return Ok(Some(message));
+            }
+            // No delimiter yet: everything buffered belongs to one message.
+            if self.buffer.len() > self.max_len {
+                return Err(too_long(self.max_len));
+            }
+            let mut chunk = [0; CHUNK];
+            let received = match self.reader.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if received == 0 {
+                return if self.buffer.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "the stream ended inside a message ({} bytes, no delimiter)",
+                            self.buffer.len()
+                        ),
+                    ))
+                };
+            }
+            self.buffer.extend_from_slice(&chunk[..received]);
+        }
+        // END SOLUTION
+    }
+}
+// ANCHOR_END: lines
+
+fn too_long(max_len: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("a message is longer than the limit of {max_len} bytes"),
+    )
+}
+
+// ANCHOR: write_line
+/// Exercise 4.3, the sending side: `message` and its delimiter, in one write.
+///
+/// A message that contains the delimiter cannot be sent this way (the reader would see
+/// two): that is an `InvalidInput` error, and nothing is written.
+pub fn write_line(writer: &mut impl Write, message: &[u8]) -> io::Result<()> {
+    // BEGIN SOLUTION: refuse a message containing DELIMITER; write_all the message and DELIMITER together
+    if message.contains(&DELIMITER) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a message cannot contain the delimiter",
+        ));
+    }
+    let mut line = Vec::with_capacity(message.len() + 1);
+    line.extend_from_slice(message);
+    line.push(DELIMITER);
+    writer.write_all(&line)
+    // END SOLUTION
+}
+// ANCHOR_END: write_line
