@@ -1,0 +1,119 @@
+//! Chapter 11: the decoder allocates only for a payload it has accepted.
+//!
+//! This test program counts, per thread, the bytes every allocation asks for, so a test
+//! can see what `decode` allocated. (Its own program, because the counting allocator
+//! serves every test in it.)
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use chapter_11::{Decoded, Decoder, FrameError, Role};
+use support::{Book, Section, expect_eq, expect_that};
+
+const BOOK: Book = Book::page("ch11-frames.md");
+const DECODE: Section = BOOK.section("11.8 Decoding a frame");
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged; the counter is a
+// thread-local Cell that needs no allocation itself.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|n| n.set(n.get() + layout.size()));
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|n| n.set(n.get() + new_size));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Runs `decode` and returns its result with the bytes it allocated on the way.
+fn decode_counting(decoder: &mut Decoder, input: &[u8]) -> (Result<Decoded, FrameError>, usize) {
+    let before = ALLOCATED.with(Cell::get);
+    let result = decoder.decode(input);
+    let allocated = ALLOCATED.with(Cell::get) - before;
+    (result, allocated)
+}
+
+/// The header of an unmasked binary frame announcing `length` bytes (64-bit length).
+fn header_announcing(length: u64) -> Vec<u8> {
+    let mut wire = vec![0x82, 0x7f];
+    wire.extend_from_slice(&length.to_be_bytes());
+    wire
+}
+
+#[test]
+fn decode_allocates_nothing_for_a_frame_over_the_limit() {
+    let mut decoder = Decoder::new(Role::Client, 1 << 20);
+    for length in [(1 << 20) + 1, 64 << 20, u64::MAX >> 1] {
+        let (result, allocated) = decode_counting(&mut decoder, &header_announcing(length));
+        expect_eq(
+            result,
+            Err(FrameError::TooLarge {
+                length,
+                max: 1 << 20,
+            }),
+            &format!("a client (maximum 1 MiB) decoding a header announcing {length} bytes"),
+            DECODE,
+        );
+        expect_eq(
+            allocated,
+            0,
+            &format!("bytes allocated while refusing a header announcing {length} bytes"),
+            DECODE,
+        );
+    }
+}
+
+#[test]
+fn decode_allocates_nothing_while_the_payload_is_incomplete() {
+    let mut decoder = Decoder::new(Role::Client, 64 << 20);
+    let mut wire = header_announcing(32 << 20);
+    wire.extend(std::iter::repeat_n(7, 1000));
+    let (result, allocated) = decode_counting(&mut decoder, &wire);
+    expect_eq(
+        result,
+        Ok(Decoded::NeedMore((32 << 20) - 1000)),
+        "decode of a 32 MiB frame of which 1000 payload bytes are there",
+        DECODE,
+    );
+    expect_eq(
+        allocated,
+        0,
+        "bytes allocated while waiting for the rest of a payload",
+        DECODE,
+    );
+}
+
+#[test]
+fn decode_allocates_about_the_payload_for_a_whole_frame() {
+    let mut decoder = Decoder::new(Role::Server, 64 << 20);
+    let mut wire = vec![0x82, 0xfe, 0x03, 0xe8, 1, 2, 3, 4];
+    wire.extend(std::iter::repeat_n(0, 1000));
+    let (result, allocated) = decode_counting(&mut decoder, &wire);
+    let payload = match result {
+        Ok(Decoded::Frame { frame, .. }) => frame.payload.len(),
+        other => panic!("decode of a whole masked 1000-byte frame gave {other:?}"),
+    };
+    expect_eq(payload, 1000, "the payload length of the frame", DECODE);
+    expect_that(
+        allocated <= 2 * 1000 + 64,
+        "bytes allocated while decoding a whole 1000-byte frame (the maximum is 64 MiB)",
+        "about the payload: at most 2064",
+        allocated,
+        DECODE,
+    );
+}

@@ -1,0 +1,293 @@
+//! Property tests for chapter 11: rules that must hold for every input, checked on many
+//! random ones. When one fails, proptest shrinks the input to a small case and prints it.
+
+mod wire;
+
+use chapter_11::{
+    Decoded, Decoder, Frame, FrameError, OpCode, Role, apply_mask, apply_mask_bytewise, encode,
+};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use support::{Book, Section, expect_bytes, expect_eq, expect_that};
+use wire::{reference_encode, reference_mask};
+
+const BOOK: Book = Book::page("ch11-frames.md");
+const BYTEWISE: Section = BOOK.section("11.3 Masking, byte by byte");
+const WORDWISE: Section = BOOK.section("11.4 Masking, a word at a time");
+const ENCODE: Section = BOOK.section("11.5 Encoding a frame");
+const DECODE: Section = BOOK.section("11.8 Decoding a frame");
+
+/// Enough cases to cover every length class, few enough for a debug build to be quick;
+/// no regression files left in the tests folder; a failing stub shrinks only briefly.
+fn config() -> Config {
+    Config {
+        cases: 128,
+        failure_persistence: None,
+        max_shrink_iters: 200,
+        ..Config::default()
+    }
+}
+
+/// Masking inside a larger buffer: `before` bytes in front (so the slice starts at every
+/// alignment), `after` bytes behind, which must stay as they were.
+fn check_mask_in_place(
+    mask: fn(&mut [u8], [u8; 4], usize),
+    name: &str,
+    read: Section,
+    (data, key, offset, before, after): (Vec<u8>, [u8; 4], usize, usize, usize),
+) {
+    let mut buffer = vec![0xee; before];
+    buffer.extend_from_slice(&data);
+    buffer.extend(std::iter::repeat_n(0xee, after));
+    mask(&mut buffer[before..before + data.len()], key, offset);
+
+    let mut expected = vec![0xee; before];
+    expected.extend(reference_mask(&data, key, offset));
+    expected.extend(std::iter::repeat_n(0xee, after));
+    expect_bytes(
+        &buffer,
+        &expected,
+        &format!(
+            "{name} of {} bytes from offset {offset}, starting {before} bytes into a buffer",
+            data.len()
+        ),
+        read,
+    );
+}
+
+fn masking_case() -> impl Strategy<Value = (Vec<u8>, [u8; 4], usize, usize, usize)> {
+    (
+        prop::collection::vec(any::<u8>(), 0..300),
+        any::<[u8; 4]>(),
+        prop_oneof![0..16usize, any::<usize>().prop_map(|o| o / 2)],
+        0..16usize,
+        0..9usize,
+    )
+}
+
+/// Frames of every size class: 7-bit (0-125), 16-bit (126-65535) and 64-bit lengths.
+fn frame() -> impl Strategy<Value = Frame> {
+    let len = prop_oneof![6 => 0..=125usize, 3 => 126..=65535usize, 1 => 65536..=70000usize];
+    let data = (len, any::<u8>()).prop_map(|(len, seed)| {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+            .collect::<Vec<u8>>()
+    });
+    let opcode = prop::sample::select(vec![OpCode::Continuation, OpCode::Text, OpCode::Binary]);
+    (any::<bool>(), opcode, data).prop_map(|(fin, opcode, payload)| Frame {
+        fin,
+        opcode,
+        payload,
+    })
+}
+
+fn control_frame() -> impl Strategy<Value = Frame> {
+    let opcode = prop::sample::select(vec![OpCode::Close, OpCode::Ping, OpCode::Pong]);
+    (opcode, prop::collection::vec(any::<u8>(), 0..=125)).prop_map(|(opcode, payload)| Frame {
+        fin: true,
+        opcode,
+        payload,
+    })
+}
+
+fn opcode_bits(opcode: OpCode) -> u8 {
+    match opcode {
+        OpCode::Continuation => 0x0,
+        OpCode::Text => 0x1,
+        OpCode::Binary => 0x2,
+        OpCode::Close => 0x8,
+        OpCode::Ping => 0x9,
+        OpCode::Pong => 0xa,
+    }
+}
+
+// ANCHOR: decode_chunked
+/// Feeds `wire` to a decoder in chunks of the given sizes, as a socket might deliver it,
+/// and collects the frames that come out. Bytes the decoder consumed are removed.
+fn decode_chunked(
+    decoder: &mut Decoder,
+    wire: &[u8],
+    chunks: &[usize],
+) -> (Vec<Frame>, Result<(), FrameError>, usize) {
+    let mut buffer = Vec::new();
+    let mut frames = Vec::new();
+    let mut rest = wire;
+    let mut sizes = chunks.iter().cycle();
+    while !rest.is_empty() {
+        let take = (*sizes.next().unwrap()).clamp(1, rest.len());
+        buffer.extend_from_slice(&rest[..take]);
+        rest = &rest[take..];
+        loop {
+            match decoder.decode(&buffer) {
+                Ok(Decoded::NeedMore(_)) => break,
+                Ok(Decoded::Frame { frame, consumed }) => {
+                    buffer.drain(..consumed);
+                    frames.push(frame);
+                }
+                Err(error) => return (frames, Err(error), buffer.len()),
+            }
+        }
+    }
+    (frames, Ok(()), buffer.len())
+}
+// ANCHOR_END: decode_chunked
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn apply_mask_bytewise_matches_the_rfc_at_every_offset(case in masking_case()) {
+        check_mask_in_place(apply_mask_bytewise, "apply_mask_bytewise", BYTEWISE, case);
+    }
+
+    #[test]
+    fn apply_mask_matches_the_rfc_at_every_length_offset_and_alignment(case in masking_case()) {
+        check_mask_in_place(apply_mask, "apply_mask", WORDWISE, case);
+    }
+
+    #[test]
+    fn encode_matches_the_reference_in_every_size_class(
+        frame in frame(),
+        key in prop::option::of(any::<[u8; 4]>()),
+    ) {
+        let mut out = Vec::new();
+        encode(&frame, key, &mut out);
+        let expected = reference_encode(frame.fin, opcode_bits(frame.opcode), &frame.payload, key);
+        expect_bytes(
+            &out,
+            &expected,
+            &format!(
+                "encode of a {:?} frame, FIN {}, {} bytes, mask {key:02x?}",
+                frame.opcode, frame.fin, frame.payload.len()
+            ),
+            ENCODE,
+        );
+    }
+
+    /// Frames a peer sent, in any chunking: the decoder gives back the same frames.
+    #[test]
+    fn decode_gives_back_every_frame_whatever_the_chunking(
+        frames in prop::collection::vec(prop_oneof![3 => frame(), 1 => control_frame()], 1..4),
+        keys in any::<[u8; 4]>(),
+        from_client in any::<bool>(),
+        chunks in prop::collection::vec(prop_oneof![1..16usize, 1..70000usize], 1..8),
+    ) {
+        let (role, key) = if from_client { (Role::Server, Some(keys)) } else { (Role::Client, None) };
+        let wire: Vec<u8> = frames
+            .iter()
+            .flat_map(|f| reference_encode(f.fin, opcode_bits(f.opcode), &f.payload, key))
+            .collect();
+        let mut decoder = Decoder::new(role, 1 << 20);
+        let (decoded, result, left) = decode_chunked(&mut decoder, &wire, &chunks);
+        expect_eq(result, Ok(()), "decoding valid frames", DECODE);
+        expect_eq(left, 0, "bytes left over after the last frame", DECODE);
+        expect_eq(decoded, frames, &format!("frames decoded by a {role:?} in chunks of {chunks:?}"), DECODE);
+    }
+
+    /// encode, then decode: the same frame, for any payload, size class and chunking.
+    #[test]
+    fn encode_then_decode_gives_back_the_frame(
+        frame in prop_oneof![3 => frame(), 1 => control_frame()],
+        key in prop::option::of(any::<[u8; 4]>()),
+        chunks in prop::collection::vec(1..100000usize, 1..4),
+    ) {
+        let mut wire = Vec::new();
+        encode(&frame, key, &mut wire);
+        let role = if key.is_some() { Role::Server } else { Role::Client };
+        let (decoded, result, left) = decode_chunked(&mut Decoder::new(role, 1 << 20), &wire, &chunks);
+        expect_eq(result, Ok(()), "decoding an encoded frame", DECODE);
+        expect_eq(left, 0, "bytes left over after the frame", DECODE);
+        expect_eq(decoded, vec![frame], "the frame after encode and decode", DECODE);
+    }
+
+    /// Arbitrary bytes never make the decoder panic, and every answer is sensible.
+    #[test]
+    fn decode_never_panics_on_arbitrary_bytes(
+        bytes in arbitrary_bytes(),
+        server in any::<bool>(),
+        max in 0..300usize,
+    ) {
+        let role = if server { Role::Server } else { Role::Client };
+        let mut decoder = Decoder::new(role, max);
+        let mut rest = &bytes[..];
+        loop {
+            match decoder.decode(rest) {
+                Ok(Decoded::NeedMore(n)) => {
+                    expect_that(n >= 1, "NeedMore(n) on arbitrary bytes", "n >= 1", n, DECODE);
+                    break;
+                }
+                Ok(Decoded::Frame { frame, consumed }) => {
+                    expect_that(
+                        consumed >= 2 + frame.payload.len() && consumed <= rest.len(),
+                        "consumed by a frame decoded from arbitrary bytes",
+                        &format!("between {} and {}", 2 + frame.payload.len(), rest.len()),
+                        consumed,
+                        DECODE,
+                    );
+                    rest = &rest[consumed..];
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Whatever the chunking, arbitrary bytes give the same answer: a prefix asks for
+    /// more (never past what the whole needs), or gives what the whole input gives.
+    #[test]
+    fn decode_gives_the_same_answer_on_every_prefix(
+        bytes in arbitrary_bytes(),
+        server in any::<bool>(),
+    ) {
+        let role = if server { Role::Server } else { Role::Client };
+        let whole = Decoder::new(role, 100).decode(&bytes);
+        for len in 0..bytes.len() {
+            let prefix = Decoder::new(role, 100).decode(&bytes[..len]);
+            expect_that(
+                consistent(len, &prefix, bytes.len(), &whole),
+                &format!("decode of the first {len} of {} bytes", bytes.len()),
+                &format!("NeedMore(n) that stays within the frame, or what all the bytes give: {whole:?}"),
+                format!("{prefix:?}"),
+                DECODE,
+            );
+        }
+    }
+}
+
+/// Random bytes, and (more often) real frames with one byte changed and cut short: they
+/// get past the first checks and reach the deeper ones.
+fn arbitrary_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let damaged = (
+        prop_oneof![frame(), control_frame()],
+        prop::option::of(any::<[u8; 4]>()),
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(frame, key, at, byte, cut)| {
+            let mut wire =
+                reference_encode(frame.fin, opcode_bits(frame.opcode), &frame.payload, key);
+            let at = at.index(wire.len().min(14));
+            wire[at] = byte;
+            wire.truncate(1 + cut.index(wire.len().min(300)));
+            wire
+        });
+    prop_oneof![1 => prop::collection::vec(any::<u8>(), 0..200), 2 => damaged]
+}
+
+/// Does decoding the first `len` bytes agree with decoding all `total` of them?
+fn consistent(
+    len: usize,
+    prefix: &Result<Decoded, FrameError>,
+    total: usize,
+    whole: &Result<Decoded, FrameError>,
+) -> bool {
+    match (prefix, whole) {
+        // Bytes still to come prove the error: asking for some of them is right.
+        (Ok(Decoded::NeedMore(n)), Err(_)) => *n >= 1,
+        (Ok(Decoded::NeedMore(n)), Ok(Decoded::NeedMore(m))) => *n >= 1 && len + n <= total + m,
+        (Ok(Decoded::NeedMore(n)), Ok(Decoded::Frame { consumed, .. })) => {
+            *n >= 1 && len + n <= *consumed
+        }
+        (found, whole) => found == whole,
+    }
+}
