@@ -1,0 +1,721 @@
+//! Checks for chapter 9: speaking HTTP/1.1. Run them with `cargo test -p chapter-9`.
+//!
+//! Everything here is sans-I/O, so the tests feed bytes and compare values and bytes:
+//! no sockets, no deadlines needed. Expected values are written out by hand or built from
+//! the test's own model, never by another exercise.
+
+mod browsers;
+
+use std::fmt::Write as _;
+
+use chapter_9::{
+    HeadError, Header, Headers, Limits, Progress, Request, RequestLine, RequestReader, Status,
+    Version, parse_header_line, parse_request_line, rejection, response_head,
+};
+use proptest::prelude::*;
+use support::{Book, expect_bytes, expect_eq, expect_that};
+
+const BOOK: Book = Book::page("ch09-http-requests.md");
+
+/// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for tables.
+fn shown(bytes: &[u8]) -> String {
+    bytes.escape_ascii().to_string()
+}
+
+/// A head as a person reads it: one line per field, values quoted so spaces show.
+fn render(request: &Request) -> String {
+    let mut out = String::new();
+    writeln!(out, "method:  {}", request.method).unwrap();
+    writeln!(out, "target:  {}", request.target).unwrap();
+    writeln!(out, "version: {:?}", request.version).unwrap();
+    writeln!(out, "headers: {}", request.headers.len()).unwrap();
+    for header in request.headers.iter() {
+        writeln!(
+            out,
+            "  {:<26}{:?}",
+            format!("{}:", header.name),
+            header.value
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// Feeds `pieces` one after another to a fresh reader, as successive reads would.
+/// Returns the request and how many bytes of the last piece it took, or the error.
+fn read_pieces<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+    limits: Limits,
+) -> Result<Option<(Request, usize)>, HeadError> {
+    let mut reader = RequestReader::new(limits);
+    for piece in pieces {
+        if let Progress::Done { request, consumed } = reader.feed(piece)? {
+            return Ok(Some((request, consumed)));
+        }
+    }
+    Ok(None)
+}
+
+/// The whole of `bytes` in one read.
+fn read_all(bytes: &[u8], limits: Limits) -> Result<Option<(Request, usize)>, HeadError> {
+    read_pieces([bytes], limits)
+}
+
+// ---------------------------------------------------------------- 9.1 The request line
+
+#[test]
+fn request_line_parses_method_target_and_version() {
+    let read = BOOK.section("9.1 The request line");
+    let cases: [(&[u8], &str, &str, Version); 4] = [
+        (b"GET /chat HTTP/1.1", "GET", "/chat", Version::Http11),
+        (
+            b"GET /chat?room=rust&user=ferris HTTP/1.1",
+            "GET",
+            "/chat?room=rust&user=ferris",
+            Version::Http11,
+        ),
+        (b"OPTIONS * HTTP/1.1", "OPTIONS", "*", Version::Http11),
+        (b"POST /login HTTP/1.0", "POST", "/login", Version::Http10),
+    ];
+    for (line, method, target, version) in cases {
+        expect_eq(
+            parse_request_line(line),
+            Ok(RequestLine {
+                method: method.to_string(),
+                target: target.to_string(),
+                version,
+            }),
+            &format!("parse_request_line(b\"{}\")", shown(line)),
+            read,
+        );
+    }
+}
+
+#[test]
+fn request_line_errors() {
+    let lines: [&[u8]; 12] = [
+        b"GET /chat HTTP/1.1 extra",
+        b"GET  /chat HTTP/1.1",
+        b"GET /chat",
+        b"",
+        b"GET\t/chat\tHTTP/1.1",
+        b"G@T /chat HTTP/1.1",
+        b" /chat HTTP/1.1",
+        b"GET /caf\xc3\xa9 HTTP/1.1",
+        b"GET /ch\x7fat HTTP/1.1",
+        b"GET /chat HTTP/2.0",
+        b"GET /chat http/1.1",
+        b"GET /chat HTTP/1.1\r",
+    ];
+    let mut table = String::new();
+    for line in lines {
+        let result = parse_request_line(line);
+        let line = format!("\"{}\"", shown(line));
+        writeln!(table, "{line:<34} -> {result:?}").unwrap();
+    }
+    insta::assert_snapshot!(table);
+}
+
+// ---------------------------------------------------------------- 9.2 A header field
+
+#[test]
+fn header_line_splits_at_the_first_colon_and_trims_the_value() {
+    let read = BOOK.section("9.2 A header field");
+    let cases: [(&[u8], &str, &str); 6] = [
+        (b"Host: localhost:9001", "Host", "localhost:9001"),
+        (b"Upgrade:websocket", "Upgrade", "websocket"),
+        (
+            b"Sec-WebSocket-Key: \t dGhlIHNhbXBsZSBub25jZQ== \t",
+            "Sec-WebSocket-Key",
+            "dGhlIHNhbXBsZSBub25jZQ==",
+        ),
+        (b"X-Empty:", "X-Empty", ""),
+        (
+            b"User-Agent: a b\tc  d",
+            "User-Agent",
+            "a b\tc  d", // whitespace inside the value stays
+        ),
+        (b"X-Name: Caf\xc3\xa9", "X-Name", "Café"),
+    ];
+    for (line, name, value) in cases {
+        expect_eq(
+            parse_header_line(line, 2),
+            Ok(Header::new(name, value)),
+            &format!("parse_header_line(b\"{}\", 2)", shown(line)),
+            read,
+        );
+    }
+}
+
+#[test]
+fn header_line_errors() {
+    let lines: [&[u8]; 12] = [
+        b" folded: value",
+        b"\tcontinued value",
+        b"Host localhost",
+        b"",
+        b"Host : localhost",
+        b"Host\t: localhost",
+        b": no name",
+        b"Ho/st: localhost",
+        b"Caf\xc3\xa9: latte",
+        b"Host: local\x00host",
+        b"Host: localhost\r",
+        b"X-Bytes: \xff\xfe",
+    ];
+    let mut table = String::new();
+    for line in lines {
+        let result = parse_header_line(line, 7);
+        let line = format!("\"{}\"", shown(line));
+        writeln!(table, "{line:<28} -> {result:?}").unwrap();
+    }
+    insta::assert_snapshot!(table);
+}
+
+// ---------------------------------------------------------------- 9.3 Repeated headers and lists
+
+/// The headers of a request, made by the test itself, not by the reader of 9.4.
+fn headers(fields: &[(&str, &str)]) -> Headers {
+    Headers::from(
+        fields
+            .iter()
+            .map(|(name, value)| Header::new(name, value))
+            .collect::<Vec<_>>(),
+    )
+}
+
+#[test]
+fn get_all_matches_names_in_any_case_and_keeps_order() {
+    let read = BOOK.section("9.3 Repeated headers and token lists");
+    let fields = headers(&[
+        ("Host", "localhost:9001"),
+        ("sec-websocket-protocol", "chat.v2"),
+        ("Cookie", "a=1"),
+        ("SEC-WEBSOCKET-PROTOCOL", "chat.v1"),
+    ]);
+    expect_eq(
+        fields.get_all("Sec-WebSocket-Protocol"),
+        vec!["chat.v2", "chat.v1"],
+        "get_all(\"Sec-WebSocket-Protocol\") with the name sent in two cases",
+        read,
+    );
+    expect_eq(
+        fields.get_all("HOST"),
+        vec!["localhost:9001"],
+        "get_all(\"HOST\")",
+        read,
+    );
+    expect_eq(
+        fields.get_all("Origin"),
+        Vec::<&str>::new(),
+        "get_all(\"Origin\") when no Origin was sent",
+        read,
+    );
+}
+
+#[test]
+fn list_splits_values_at_commas_across_repeated_fields() {
+    let read = BOOK.section("9.3 Repeated headers and token lists");
+    let fields = headers(&[
+        ("Connection", "keep-alive, Upgrade"),
+        ("Sec-WebSocket-Protocol", "chat.v2,chat.v1 ,\t, "),
+        ("sec-websocket-protocol", "  soap"),
+        ("Sec-WebSocket-Extensions", ","),
+    ]);
+    expect_eq(
+        fields.list("connection"),
+        vec!["keep-alive", "Upgrade"],
+        "list(\"connection\") of `Connection: keep-alive, Upgrade`",
+        read,
+    );
+    expect_eq(
+        fields.list("Sec-WebSocket-Protocol"),
+        vec!["chat.v2", "chat.v1", "soap"],
+        "list() of two fields `chat.v2,chat.v1 ,\\t, ` and `  soap`",
+        read,
+    );
+    expect_eq(
+        fields.list("Sec-WebSocket-Extensions"),
+        Vec::<&str>::new(),
+        "list() of a value that is only a comma",
+        read,
+    );
+    expect_that(
+        fields.has_token("Connection", "upgrade") && !fields.has_token("Connection", "close"),
+        "has_token(\"Connection\", ..) of `Connection: keep-alive, Upgrade`",
+        "`upgrade` found in any case, `close` not found",
+        format!("the list was {:?}", fields.list("Connection")),
+        read,
+    );
+}
+
+// ---------------------------------------------------------------- 9.4 Reading a head in pieces
+
+#[test]
+fn reader_parses_a_chrome_upgrade_request() {
+    let bytes = browsers::head(browsers::CHROME);
+    let (request, consumed) = read_all(&bytes, Limits::default())
+        .expect("the reader refused Chrome's request")
+        .expect("the reader wanted more bytes after Chrome's whole request");
+    expect_eq(
+        consumed,
+        bytes.len(),
+        "bytes consumed of Chrome's request",
+        BOOK.section("9.4 Reading a head in pieces"),
+    );
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn reader_parses_a_firefox_upgrade_request() {
+    let bytes = browsers::head(browsers::FIREFOX);
+    let (request, _) = read_all(&bytes, Limits::default())
+        .expect("the reader refused Firefox's request")
+        .expect("the reader wanted more bytes after Firefox's whole request");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[test]
+fn reader_needs_more_until_the_last_byte_of_the_head() {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let bytes = browsers::head(browsers::CHROME);
+    let mut reader = RequestReader::new(Limits::default());
+    for (index, byte) in bytes.iter().enumerate() {
+        let progress = reader.feed(std::slice::from_ref(byte));
+        let last = index == bytes.len() - 1;
+        let ok = match &progress {
+            Ok(Progress::NeedMore) => !last,
+            Ok(Progress::Done { consumed, .. }) => last && *consumed == 1,
+            Err(_) => false,
+        };
+        expect_that(
+            ok,
+            &format!(
+                "feeding Chrome's request one byte at a time: byte {index} of {}",
+                bytes.len()
+            ),
+            if last {
+                "Done with consumed: 1 at the last byte"
+            } else {
+                "NeedMore before the last byte"
+            },
+            format!("{progress:?}"),
+            read,
+        );
+    }
+}
+
+// ANCHOR: leftover_test
+#[test]
+fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let head = browsers::head(browsers::FIREFOX);
+    // An eager client may send its first WebSocket frame right behind the head, and one
+    // read can return both.
+    let frame = [
+        0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+    ];
+    let (first, second) = head.split_at(100);
+    let mut second = second.to_vec();
+    second.extend_from_slice(&frame);
+
+    let mut reader = RequestReader::new(Limits::default());
+    expect_eq(
+        reader.feed(first),
+        Ok(Progress::NeedMore),
+        "feed() of the first 100 bytes of the head",
+        read,
+    );
+    match reader.feed(&second) {
+        Ok(Progress::Done { consumed, .. }) => expect_bytes(
+            &second[consumed..],
+            &frame,
+            "the bytes after `consumed` in the read that ended the head",
+            read,
+        ),
+        other => expect_that(
+            false,
+            "feed() of the rest of the head and a frame",
+            "Done",
+            format!("{other:?}"),
+            read,
+        ),
+    }
+}
+// ANCHOR_END: leftover_test
+
+#[test]
+fn reader_reports_a_bad_line_as_soon_as_it_ends() {
+    let mut reader = RequestReader::new(Limits::default());
+    expect_eq(
+        reader.feed(b"GET /chat HTTP/1.1\r\nHost localhost\r\n"),
+        Err(HeadError::MissingColon { line: 2 }),
+        "feed() of a request line and a header without a colon, the head not ended yet",
+        BOOK.section("9.4 Reading a head in pieces"),
+    );
+}
+
+#[test]
+fn reader_skips_empty_lines_before_the_request_line() {
+    let mut bytes = b"\r\n\r\n".to_vec();
+    bytes.extend_from_slice(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    let found = read_all(&bytes, Limits::default()).map(|done| {
+        done.map(|(request, consumed)| (request.method, request.headers.len(), consumed))
+    });
+    expect_eq(
+        found,
+        Ok(Some(("GET".to_string(), 1, bytes.len()))),
+        "(method, headers, consumed) of a request after two empty lines",
+        BOOK.section("9.4 Reading a head in pieces"),
+    );
+}
+
+#[test]
+fn reader_is_ready_for_the_next_head_after_done() {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let mut reader = RequestReader::new(Limits::default());
+    let first = reader.feed(b"GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
+    expect_that(
+        matches!(first, Ok(Progress::Done { .. })),
+        "feed() of a first whole head",
+        "Done",
+        format!("{first:?}"),
+        read,
+    );
+    let second = reader.feed(b"GET /two HTTP/1.1\r\n\r\n");
+    let target = match &second {
+        Ok(Progress::Done { request, .. }) => Some(request.target.as_str()),
+        _ => None,
+    };
+    expect_eq(
+        target,
+        Some("/two"),
+        "the target of a second head fed to the same reader",
+        read,
+    );
+}
+
+// ANCHOR: limits_test
+#[test]
+fn reader_refuses_a_head_past_the_byte_limit() {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let limits = Limits {
+        max_head_bytes: 64,
+        max_headers: 100,
+    };
+    // Exactly 64 bytes is allowed...
+    let mut exact = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
+    exact.resize(60, b'a');
+    exact.extend_from_slice(b"\r\n\r\n");
+    let found = read_all(&exact, limits).map(|done| done.map(|(_, consumed)| consumed));
+    expect_eq(
+        found,
+        Ok(Some(64)),
+        "a head of exactly max_head_bytes",
+        read,
+    );
+
+    // ...one byte more is not, and the reader stops holding bytes at the limit, however
+    // many arrive in one read.
+    let mut reader = RequestReader::new(limits);
+    let mut endless = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
+    endless.resize(10_000, b'a');
+    expect_eq(
+        reader.feed(&endless),
+        Err(HeadError::HeadTooLarge { limit: 64 }),
+        "feed() of 10 000 bytes with no end of head, limit 64",
+        read,
+    );
+    expect_that(
+        reader.buffered() <= 64,
+        "bytes held after refusing a head too large",
+        "at most max_head_bytes (64)",
+        reader.buffered(),
+        read,
+    );
+}
+// ANCHOR_END: limits_test
+
+#[test]
+fn reader_refuses_more_headers_than_the_limit() {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let limits = Limits {
+        max_head_bytes: 8192,
+        max_headers: 3,
+    };
+    let three = b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
+    let found = read_all(three, limits).map(|done| done.map(|(r, _)| r.headers.len()));
+    expect_eq(
+        found,
+        Ok(Some(3)),
+        "headers of a head with 3, limit 3",
+        read,
+    );
+    let four = b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
+    expect_eq(
+        read_all(four, limits).map(|_| ()),
+        Err(HeadError::TooManyHeaders { limit: 3 }),
+        "a head with 4 headers, limit 3",
+        read,
+    );
+}
+
+/// One head for each error the reader can give, fed in one piece.
+#[test]
+fn reader_names_every_error() {
+    let limits = Limits {
+        max_head_bytes: 128,
+        max_headers: 3,
+    };
+    let mut too_large = b"GET / HTTP/1.1\r\nCookie: ".to_vec();
+    too_large.resize(200, b'x');
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("two spaces", b"GET  /chat HTTP/1.1\r\n\r\n".to_vec()),
+        ("method not a token", b"G@T /chat HTTP/1.1\r\n\r\n".to_vec()),
+        (
+            "target with DEL",
+            b"GET /ch\x7fat HTTP/1.1\r\n\r\n".to_vec(),
+        ),
+        ("HTTP/2.0", b"GET /chat HTTP/2.0\r\n\r\n".to_vec()),
+        (
+            "LF without CR",
+            b"GET /chat HTTP/1.1\r\nHost: a\n\r\n".to_vec(),
+        ),
+        (
+            "folded value",
+            b"GET /chat HTTP/1.1\r\nHost: a\r\n  b\r\n\r\n".to_vec(),
+        ),
+        ("no colon", b"GET /chat HTTP/1.1\r\nHost a\r\n\r\n".to_vec()),
+        (
+            "space before colon",
+            b"GET /chat HTTP/1.1\r\nHost : a\r\n\r\n".to_vec(),
+        ),
+        (
+            "name not a token",
+            b"GET /chat HTTP/1.1\r\nHo(st): a\r\n\r\n".to_vec(),
+        ),
+        (
+            "NUL in a value",
+            b"GET /chat HTTP/1.1\r\nHost: a\x00b\r\n\r\n".to_vec(),
+        ),
+        (
+            "4 headers, limit 3",
+            b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n".to_vec(),
+        ),
+        ("200 bytes, limit 128", too_large),
+    ];
+    let mut table = String::new();
+    for (what, bytes) in &cases {
+        match read_all(bytes, limits) {
+            Err(error) => writeln!(table, "{what}\n  {error:?}\n  {error}").unwrap(),
+            Ok(other) => writeln!(table, "{what}\n  not refused: {other:?}").unwrap(),
+        }
+    }
+    insta::assert_snapshot!(table);
+}
+
+/// A valid head and the request it must parse to, built by the test's own model.
+fn valid_head() -> impl Strategy<Value = (Vec<u8>, Request)> {
+    let method = "[A-Z]{1,7}";
+    let target = "/[a-z0-9/?=&%.-]{0,24}";
+    let name = "[A-Za-z][A-Za-z0-9-]{0,15}";
+    // Visible characters at both ends, so the value is what is left after trimming.
+    let value = "([!-~]([ -~]{0,30}[!-~])?)?";
+    let padding = prop::sample::select(vec!["", " ", "  ", "\t", " \t "]);
+    let field = (name, padding.clone(), value, padding);
+    (method, target, prop::collection::vec(field, 0..12)).prop_map(|(method, target, fields)| {
+        let mut bytes = format!("{method} {target} HTTP/1.1\r\n");
+        let mut headers = Headers::new();
+        for (name, before, value, after) in fields {
+            bytes.push_str(&format!("{name}:{before}{value}{after}\r\n"));
+            headers.push(Header::new(&name, &value));
+        }
+        bytes.push_str("\r\n");
+        let request = Request {
+            method,
+            target,
+            version: Version::Http11,
+            headers,
+        };
+        (bytes.into_bytes(), request)
+    })
+}
+
+/// `bytes` cut at the given points (taken modulo its length) into pieces.
+fn cut(bytes: &[u8], mut points: Vec<usize>) -> Vec<&[u8]> {
+    points.iter_mut().for_each(|p| *p %= bytes.len() + 1);
+    points.push(0);
+    points.push(bytes.len());
+    points.sort_unstable();
+    points.windows(2).map(|w| &bytes[w[0]..w[1]]).collect()
+}
+
+proptest! {
+    // Failures are shown, not saved: the tests must not write files into the workbook.
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    // ANCHOR: split_property
+    #[test]
+    fn any_split_of_a_head_parses_to_the_same_request(
+        (head, expected) in valid_head(),
+        after in prop::collection::vec(any::<u8>(), 0..32),
+        points in prop::collection::vec(any::<usize>(), 0..8),
+    ) {
+        let mut bytes = head.clone();
+        bytes.extend_from_slice(&after);
+        let pieces = cut(&bytes, points);
+        let mut reader = RequestReader::new(Limits::default());
+        let mut fed = 0;
+        let mut found = None;
+        for piece in pieces {
+            match reader.feed(piece) {
+                Ok(Progress::NeedMore) => fed += piece.len(),
+                Ok(Progress::Done { request, consumed }) => {
+                    found = Some((request, fed + consumed));
+                    break;
+                }
+                Err(error) => prop_assert!(false, "refused a valid head: {error}"),
+            }
+        }
+        prop_assert_eq!(found, Some((expected, head.len())));
+    }
+    // ANCHOR_END: split_property
+
+    #[test]
+    fn arbitrary_bytes_never_panic_or_outgrow_the_limit(
+        bytes in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..2048),
+            "[A-Za-z0-9 :/\t\r\n]{0,1024}".prop_map(String::into_bytes),
+            "(GET / HTTP/1.1\r\n)?([A-Za-z]{1,5}:[ a-z]{0,20}\r?\n){0,40}(\r\n)?".prop_map(String::into_bytes),
+        ],
+        piece in 1usize..64,
+    ) {
+        let limits = Limits { max_head_bytes: 256, max_headers: 8 };
+        let mut reader = RequestReader::new(limits);
+        for chunk in bytes.chunks(piece) {
+            let progress = reader.feed(chunk);
+            prop_assert!(
+                reader.buffered() <= limits.max_head_bytes,
+                "holds {} bytes, limit {}", reader.buffered(), limits.max_head_bytes
+            );
+            if let Ok(Progress::Done { consumed, .. }) = progress {
+                prop_assert!(consumed <= chunk.len());
+            }
+            if !matches!(progress, Ok(Progress::NeedMore)) {
+                break;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- 9.5 Writing a response head
+
+/// Response bytes with each CRLF shown, one line per line.
+fn shown_head(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).replace("\r\n", "\\r\\n\n")
+}
+
+#[test]
+fn response_head_writes_status_line_headers_and_empty_line() {
+    let head = response_head(
+        Status::SwitchingProtocols,
+        &[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        ],
+    );
+    expect_bytes(
+        &head,
+        b"HTTP/1.1 101 Switching Protocols\r\n\
+          Upgrade: websocket\r\n\
+          Connection: Upgrade\r\n\
+          Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
+          \r\n",
+        "response_head(SwitchingProtocols, three headers)",
+        BOOK.section("9.5 Writing a response head"),
+    );
+}
+
+#[test]
+fn response_head_for_each_status() {
+    let close: &[(&str, &str)] = &[("Connection", "close"), ("Content-Length", "0")];
+    let cases: [(Status, &[(&str, &str)]); 5] = [
+        (
+            Status::SwitchingProtocols,
+            &[("Upgrade", "websocket"), ("Connection", "Upgrade")],
+        ),
+        (Status::BadRequest, close),
+        (Status::Forbidden, close),
+        (
+            Status::UpgradeRequired,
+            &[("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")],
+        ),
+        (Status::RequestHeaderFieldsTooLarge, close),
+    ];
+    let mut all = String::new();
+    for (status, headers) in cases {
+        all.push_str(&shown_head(&response_head(status, headers)));
+        all.push('\n');
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn response_head_without_headers_is_two_lines() {
+    expect_bytes(
+        &response_head(Status::BadRequest, &[]),
+        b"HTTP/1.1 400 Bad Request\r\n\r\n",
+        "response_head(BadRequest, no headers)",
+        BOOK.section("9.5 Writing a response head"),
+    );
+}
+
+// ---------------------------------------------------------------- 9.6 Answering a bad head
+
+#[test]
+fn head_error_status_is_431_for_limits_and_400_otherwise() {
+    let errors = [
+        (HeadError::MalformedRequestLine, 400),
+        (HeadError::InvalidMethod, 400),
+        (HeadError::InvalidTarget, 400),
+        (HeadError::UnsupportedVersion, 400),
+        (HeadError::BareLineFeed { line: 2 }, 400),
+        (HeadError::ObsoleteLineFolding { line: 3 }, 400),
+        (HeadError::MissingColon { line: 2 }, 400),
+        (HeadError::SpaceBeforeColon { line: 2 }, 400),
+        (HeadError::InvalidHeaderName { line: 2 }, 400),
+        (HeadError::InvalidHeaderValue { line: 2 }, 400),
+        (HeadError::TooManyHeaders { limit: 100 }, 431),
+        (HeadError::HeadTooLarge { limit: 8192 }, 431),
+    ];
+    for (error, code) in errors {
+        expect_eq(
+            error.status().code(),
+            code,
+            &format!("the status code for {error:?}"),
+            BOOK.section("9.6 Answering a bad head"),
+        );
+    }
+}
+
+#[test]
+fn rejection_of_a_malformed_head_is_a_400_that_closes() {
+    expect_bytes(
+        &rejection(&HeadError::BareLineFeed { line: 2 }),
+        b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        "rejection(BareLineFeed)",
+        BOOK.section("9.6 Answering a bad head"),
+    );
+}
+
+#[test]
+fn rejection_of_a_head_too_large_is_a_431() {
+    insta::assert_snapshot!(shown_head(&rejection(&HeadError::HeadTooLarge {
+        limit: 8192
+    })));
+}
