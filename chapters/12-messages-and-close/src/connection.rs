@@ -277,8 +277,10 @@ impl Connection {
     // ANCHOR_END: on_data_frame
 
     // ANCHOR: on_ping
-    /// Exercise 12.6: a ping. Answer with a pong carrying the same payload, unless our
-    /// close frame is already sent (RFC 6455 section 5.5.2).
+    /// Exercise 12.6: a ping. Answer with a pong carrying the same payload (RFC 6455
+    /// section 5.5.2), but only while Open: section 5.5.2 excuses the pong once the peer's
+    /// close has arrived; this connection also sends none after its own close frame, since
+    /// nothing may follow a close frame (section 5.5.1).
     fn on_ping(&mut self, payload: Vec<u8>) {
         todo!("while Open, queue a Pong with a copy of the payload; report Event::Ping")
     }
