@@ -408,8 +408,8 @@ fn echo_returns_every_byte_in_order() {
     let read = BOOK.section("3.3 Echo");
     let (mut client, server) = net::connected_pair();
     let mut echoing = Watched::start("echo()", read, move || echo(server).map_err(|e| e.kind()));
-    // 256 KiB is more than the socket buffers hold: the client must write and read at
-    // the same time, or both sides wait for each other.
+    // 256 KiB is more than the socket buffers start out with: a client that writes and
+    // reads at the same time never depends on how far the kernel grows them.
     let sent: Vec<u8> = (0..256 * 1024).map(|i| (i % 251) as u8).collect();
     let mut writer = client.try_clone().unwrap();
     let to_send = sent.clone();

@@ -39,10 +39,15 @@ pub fn start_connect(address: SocketAddr) -> io::Result<(Socket, ConnectStart)> 
 /// not finished (`EINPROGRESS`, see `man 2 connect`)?
 ///
 /// std has no stable `ErrorKind` for it yet, so this compares the operating system's error
-/// number: 115 on Linux, 36 on macOS and the BSDs.
+/// number: 115 on Linux (150 on its MIPS ports), 36 on macOS and the BSDs.
 pub fn is_in_progress(error: &io::Error) -> bool {
-    #[cfg(target_os = "linux")]
+    #[cfg(all(
+        target_os = "linux",
+        not(any(target_arch = "mips", target_arch = "mips64"))
+    ))]
     const EINPROGRESS: i32 = 115;
+    #[cfg(all(target_os = "linux", any(target_arch = "mips", target_arch = "mips64")))]
+    const EINPROGRESS: i32 = 150;
     #[cfg(not(target_os = "linux"))]
     const EINPROGRESS: i32 = 36;
     error.raw_os_error() == Some(EINPROGRESS)
