@@ -8,7 +8,7 @@ use chapter_1::{
     request_receive_buffer, tcp_socket, udp_socket_v6,
 };
 use socket2::{Domain, Socket, Type};
-use support::{Book, expect_eq, expect_that};
+use support::{Book, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch01-creating-sockets.md");
 
@@ -19,7 +19,12 @@ fn fresh(domain: Domain, ty: Type) -> Socket {
 // ANCHOR: tcp_socket_test
 #[test]
 fn tcp_socket_is_an_ipv4_stream() {
-    let socket = tcp_socket().expect("tcp_socket() returned an error");
+    let socket = expect_ok(
+        tcp_socket(),
+        "tcp_socket()",
+        "an IPv4 TCP socket",
+        BOOK.section("1.1 A TCP socket"),
+    );
     let read = BOOK.section("1.1 A TCP socket");
     expect_eq(
         socket.r#type().unwrap(),
@@ -31,7 +36,7 @@ fn tcp_socket_is_an_ipv4_stream() {
     expect_that(
         local.is_ipv4(),
         "the family of tcp_socket()",
-        "IPv4",
+        "AF_INET (IPv4)",
         format!("{:?}", local.domain()),
         read,
     );
@@ -41,7 +46,12 @@ fn tcp_socket_is_an_ipv4_stream() {
 #[cfg(target_os = "linux")]
 #[test]
 fn tcp_socket_speaks_tcp() {
-    let socket = tcp_socket().expect("tcp_socket() returned an error");
+    let socket = expect_ok(
+        tcp_socket(),
+        "tcp_socket()",
+        "an IPv4 TCP socket",
+        BOOK.section("1.1 A TCP socket"),
+    );
     expect_eq(
         socket.protocol().unwrap(),
         Some(socket2::Protocol::TCP),
@@ -52,7 +62,12 @@ fn tcp_socket_speaks_tcp() {
 
 #[test]
 fn udp_socket_v6_is_an_ipv6_datagram_socket() {
-    let socket = udp_socket_v6().expect("udp_socket_v6() returned an error");
+    let socket = expect_ok(
+        udp_socket_v6(),
+        "udp_socket_v6()",
+        "an IPv6 UDP socket",
+        BOOK.section("1.2 A UDP socket over IPv6"),
+    );
     let read = BOOK.section("1.2 A UDP socket over IPv6");
     expect_eq(
         socket.r#type().unwrap(),
@@ -64,7 +79,7 @@ fn udp_socket_v6_is_an_ipv6_datagram_socket() {
     expect_that(
         local.is_ipv6(),
         "the family of udp_socket_v6()",
-        "IPv6",
+        "AF_INET6 (IPv6)",
         format!("{:?}", local.domain()),
         read,
     );
@@ -75,7 +90,12 @@ fn describe_tells_every_family_and_kind_apart() {
     let mut table = String::new();
     for domain in [Domain::IPV4, Domain::IPV6] {
         for ty in [Type::STREAM, Type::DGRAM] {
-            let kind = describe(&fresh(domain, ty)).expect("describe() returned an error");
+            let kind = expect_ok(
+                describe(&fresh(domain, ty)),
+                "describe()",
+                "the family and kind of the socket",
+                BOOK.section("1.3 What kind of socket is this?"),
+            );
             table.push_str(&format!("{domain:?} {ty:?} -> {kind}\n"));
         }
     }
@@ -84,7 +104,12 @@ fn describe_tells_every_family_and_kind_apart() {
 
 #[test]
 fn describe_returns_the_fields_not_just_the_text() {
-    let kind = describe(&fresh(Domain::IPV6, Type::STREAM)).expect("describe() returned an error");
+    let kind = expect_ok(
+        describe(&fresh(Domain::IPV6, Type::STREAM)),
+        "describe()",
+        "the family and kind of the socket",
+        BOOK.section("1.3 What kind of socket is this?"),
+    );
     expect_eq(
         kind,
         SocketKind {
@@ -99,7 +124,12 @@ fn describe_returns_the_fields_not_just_the_text() {
 #[test]
 fn options_of_a_fresh_socket_are_all_off() {
     let fresh = fresh(Domain::IPV4, Type::STREAM);
-    insta::assert_debug_snapshot!(options(&fresh).expect("options() returned an error"));
+    insta::assert_debug_snapshot!(expect_ok(
+        options(&fresh),
+        "options()",
+        "the three options",
+        BOOK.section("1.4 Reading options back")
+    ));
 }
 
 #[test]
@@ -151,7 +181,12 @@ fn options_reads_each_flag_on_its_own() {
 #[test]
 fn prepare_server_socket_switches_all_three_on() {
     let socket = fresh(Domain::IPV4, Type::STREAM);
-    prepare_server_socket(&socket).expect("prepare_server_socket() returned an error");
+    expect_ok(
+        prepare_server_socket(&socket),
+        "prepare_server_socket()",
+        "the options switched on",
+        BOOK.section("1.5 Options a server sets"),
+    );
     let read = BOOK.section("1.5 Options a server sets");
     expect_eq(
         socket.reuse_address().unwrap(),
@@ -178,8 +213,12 @@ fn prepare_server_socket_switches_all_three_on() {
 fn request_receive_buffer_reports_what_the_kernel_granted() {
     const ASKED: usize = 32 * 1024;
     let socket = fresh(Domain::IPV4, Type::STREAM);
-    let granted =
-        request_receive_buffer(&socket, ASKED).expect("request_receive_buffer() returned an error");
+    let granted = expect_ok(
+        request_receive_buffer(&socket, ASKED),
+        "request_receive_buffer()",
+        "the size the kernel granted",
+        BOOK.section("1.6 Buffer sizes are a request"),
+    );
     let read = BOOK.section("1.6 Buffer sizes are a request");
     // The granted size differs by system (Linux doubles the request for its own
     // bookkeeping), so the test checks the rules that hold everywhere, not a number.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chapter_2::{Probe, bind_loopback, ipv6_socket, is_port_taken, listen_on, local_port, probe};
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
-use support::{Book, deadline, expect_eq, expect_that};
+use support::{Book, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch02-binding-and-listening.md");
 
@@ -22,7 +22,12 @@ fn bound_by_test() -> (Socket, SocketAddr) {
 
 #[test]
 fn bind_loopback_with_port_0_gets_a_port_from_the_kernel() {
-    let socket = bind_loopback(0).expect("bind_loopback(0) returned an error");
+    let socket = expect_ok(
+        bind_loopback(0),
+        "bind_loopback(0)",
+        "a socket bound to 127.0.0.1",
+        BOOK.section("2.1 Binding to an address"),
+    );
     let address = socket.local_addr().unwrap().as_socket().unwrap();
     let read = BOOK.section("2.1 Binding to an address");
     expect_eq(
@@ -42,7 +47,12 @@ fn bind_loopback_with_port_0_gets_a_port_from_the_kernel() {
 
 #[test]
 fn bind_loopback_does_not_listen_yet() {
-    let socket = bind_loopback(0).expect("bind_loopback(0) returned an error");
+    let socket = expect_ok(
+        bind_loopback(0),
+        "bind_loopback(0)",
+        "a socket bound to 127.0.0.1",
+        BOOK.section("2.1 Binding to an address"),
+    );
     let address = socket.local_addr().unwrap().as_socket().unwrap();
     let attempt = TcpStream::connect_timeout(&address, IO_TIMEOUT).map(|_| ());
     expect_eq(
@@ -68,7 +78,12 @@ fn bind_loopback_to_a_taken_port_is_addr_in_use() {
 #[test]
 fn local_port_of_a_bound_socket() {
     let (socket, address) = bound_by_test();
-    let port = local_port(&socket).expect("local_port() returned an error");
+    let port = expect_ok(
+        local_port(&socket),
+        "local_port()",
+        "the port",
+        BOOK.section("2.2 Which port did I get?"),
+    );
     expect_eq(
         port,
         address.port(),
@@ -80,7 +95,12 @@ fn local_port_of_a_bound_socket() {
 #[test]
 fn local_port_of_an_unbound_socket_is_0() {
     let socket = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
-    let port = local_port(&socket).expect("local_port() returned an error");
+    let port = expect_ok(
+        local_port(&socket),
+        "local_port()",
+        "the port",
+        BOOK.section("2.2 Which port did I get?"),
+    );
     expect_eq(
         port,
         0,
@@ -99,12 +119,12 @@ fn is_port_taken_while_a_socket_holds_it() {
         "is_port_taken() on a port a bound socket holds",
         read,
     );
-    let listening = net::listener();
+    let listening = TcpListener::bind(net::loopback_v6()).unwrap();
     let address = listening.local_addr().unwrap();
     expect_eq(
         is_port_taken(address).unwrap(),
         true,
-        "is_port_taken() on a port a listener holds",
+        "is_port_taken() on an IPv6 port a listener holds",
         read,
     );
 }
@@ -112,7 +132,12 @@ fn is_port_taken_while_a_socket_holds_it() {
 #[test]
 fn is_port_taken_is_false_for_port_0() {
     expect_eq(
-        is_port_taken(net::loopback_v4()).expect("is_port_taken() returned an error"),
+        expect_ok(
+            is_port_taken(net::loopback_v4()),
+            "is_port_taken()",
+            "true or false",
+            BOOK.section("2.3 Address already in use"),
+        ),
         false,
         "is_port_taken(127.0.0.1:0): port 0 means any free port",
         BOOK.section("2.3 Address already in use"),
@@ -131,8 +156,12 @@ fn exchange_one_message(listener: &TcpListener) {
 
 #[test]
 fn listen_on_accepts_connections() {
-    let listener =
-        listen_on(net::loopback_v4(), 16).expect("listen_on(127.0.0.1:0) returned an error");
+    let listener = expect_ok(
+        listen_on(net::loopback_v4(), 16),
+        "listen_on(127.0.0.1:0)",
+        "a listening socket",
+        BOOK.section("2.4 Listening"),
+    );
     expect_that(
         listener.local_addr().unwrap().port() != 0,
         "the port of listen_on(127.0.0.1:0)",
@@ -145,7 +174,12 @@ fn listen_on_accepts_connections() {
 
 #[test]
 fn listen_on_ipv6_loopback() {
-    let listener = listen_on(net::loopback_v6(), 16).expect("listen_on([::1]:0) returned an error");
+    let listener = expect_ok(
+        listen_on(net::loopback_v6(), 16),
+        "listen_on([::1]:0)",
+        "a listening socket",
+        BOOK.section("2.4 Listening"),
+    );
     expect_that(
         listener.local_addr().unwrap().is_ipv6(),
         "the address of listen_on([::1]:0)",
@@ -159,7 +193,12 @@ fn listen_on_ipv6_loopback() {
 #[cfg(unix)]
 #[test]
 fn listen_on_sets_reuse_address() {
-    let listener = listen_on(net::loopback_v4(), 16).expect("listen_on() returned an error");
+    let listener = expect_ok(
+        listen_on(net::loopback_v4(), 16),
+        "listen_on()",
+        "a listening socket",
+        BOOK.section("2.4 Listening"),
+    );
     expect_eq(
         SockRef::from(&listener).reuse_address().unwrap(),
         true,
@@ -174,7 +213,12 @@ fn listen_on_sets_reuse_address() {
 #[cfg(unix)]
 #[test]
 fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
-    let first = listen_on(net::loopback_v4(), 16).expect("listen_on() returned an error");
+    let first = expect_ok(
+        listen_on(net::loopback_v4(), 16),
+        "listen_on()",
+        "a listening socket",
+        BOOK.section("2.4 Listening"),
+    );
     let address = first.local_addr().unwrap();
     let mut client = net::connect(address).unwrap();
     let (server, _) = net::accept(&first).unwrap();
@@ -197,7 +241,12 @@ fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
 #[test]
 fn ipv6_socket_sets_v6_only_both_ways() {
     for v6_only in [true, false] {
-        let socket = ipv6_socket(v6_only).expect("ipv6_socket() returned an error");
+        let socket = expect_ok(
+            ipv6_socket(v6_only),
+            "ipv6_socket()",
+            "an IPv6 socket",
+            BOOK.section("2.5 IPv6 and dual stack"),
+        );
         expect_eq(
             socket.only_v6().unwrap(),
             v6_only,
@@ -209,7 +258,12 @@ fn ipv6_socket_sets_v6_only_both_ways() {
 
 #[test]
 fn ipv6_socket_takes_ipv6_connections_on_loopback() {
-    let socket = ipv6_socket(false).expect("ipv6_socket() returned an error");
+    let socket = expect_ok(
+        ipv6_socket(false),
+        "ipv6_socket()",
+        "an IPv6 socket",
+        BOOK.section("2.5 IPv6 and dual stack"),
+    );
     socket.bind(&net::loopback_v6().into()).unwrap();
     socket.listen(16).unwrap();
     // Linux marks a socket bound to one IPv6 address (not [::]) as IPv6-only whatever
@@ -246,8 +300,12 @@ fn probe_tells_listening_from_refused() {
             cases
                 .iter()
                 .map(|(what, address)| {
-                    let found =
-                        probe(*address, Duration::from_secs(2)).expect("probe() returned an error");
+                    let found = expect_ok(
+                        probe(*address, Duration::from_secs(2)),
+                        "probe()",
+                        "Accepted, Refused or NoAnswer",
+                        BOOK.section("2.6 What a client sees"),
+                    );
                     format!("{what:<28} -> {found:?}\n")
                 })
                 .collect::<String>()
@@ -265,7 +323,14 @@ fn probe_reports_accepted_as_a_value() {
         deadline::DEFAULT,
         "probe()",
         BOOK.section("2.6 What a client sees"),
-        move || probe(address, Duration::from_secs(2)).expect("probe() returned an error"),
+        move || {
+            expect_ok(
+                probe(address, Duration::from_secs(2)),
+                "probe()",
+                "Accepted, Refused or NoAnswer",
+                BOOK.section("2.6 What a client sees"),
+            )
+        },
     );
     expect_eq(
         found,

@@ -71,6 +71,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints to stdout; a reader who pipes into `head` closes the pipe early, which is not
+/// an error worth a panic.
+fn show(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn fail(problem: &str) -> ExitCode {
     eprintln!("cargo workbook: {problem}");
     ExitCode::FAILURE
@@ -116,13 +122,13 @@ fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String
         .iter()
         .map(|c| run_chapter(root, c))
         .collect();
-    print!("{}", progress::overview(&results, style));
+    show(&progress::overview(&results, style));
     Ok(())
 }
 
 fn check(root: &Path, chapter: &Chapter, style: Style) -> Result<(), String> {
     let result = run_chapter(root, chapter);
-    print!("{}", progress::check(&result, style));
+    show(&progress::check(&result, style));
     match result.status() {
         progress::Status::Done => Ok(()),
         _ => Err(format!("chapter {} is not done yet", chapter.number)),

@@ -202,6 +202,15 @@ fn where_to_work(result: &ChapterResult, exercise: &Exercise) -> String {
 pub fn check(result: &ChapterResult, style: Style) -> String {
     let chapter = result.chapter;
     let mut out = String::new();
+    if result.run.is_none() {
+        writeln!(
+            out,
+            "Chapter {}, {}, is not written yet.",
+            chapter.number, chapter.title
+        )
+        .unwrap();
+        return out;
+    }
     writeln!(
         out,
         "{}: {} of {} tests pass\n",
@@ -211,7 +220,6 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
     )
     .unwrap();
     let Some(run) = &result.run else {
-        out.push_str("This chapter is not written yet.\n");
         return out;
     };
     if let Some(broken) = &run.broken {
@@ -262,16 +270,31 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         exercise.title
     )
     .unwrap();
+    // Tests that fail with the same message (an unsolved `todo!()`, typically) are shown
+    // together, the message once.
+    let mut failures: Vec<(Vec<&str>, String)> = Vec::new();
     let failing = exercise
         .tests
         .iter()
         .filter(|t| run.outcomes.contains_key(*t) && !run.passed(t));
     for test in failing {
-        writeln!(out, "\n{} {test}", style.bad("failing test:")).unwrap();
-        match run.messages.get(test) {
-            Some(message) => out.push_str(&indent(message)),
-            None => out.push_str("  (no message)\n"),
+        let message = run
+            .messages
+            .get(test)
+            .map_or_else(|| "(no message)".to_string(), |m| without_thread_name(m));
+        match failures.iter_mut().find(|(_, m)| *m == message) {
+            Some((tests, _)) => tests.push(test),
+            None => failures.push((vec![test], message)),
         }
+    }
+    for (tests, message) in failures {
+        let label = if tests.len() == 1 {
+            "failing test:"
+        } else {
+            "failing tests:"
+        };
+        writeln!(out, "\n{} {}", style.bad(label), tests.join(", ")).unwrap();
+        out.push_str(&indent(&message));
     }
     writeln!(
         out,
@@ -282,6 +305,17 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
     .unwrap();
     out.push_str(&where_to_work(result, exercise));
     out
+}
+
+/// `thread 'name' panicked at file:line:` becomes `panicked at file:line:`: the test
+/// names are listed above the message, and without them equal messages can be shown once.
+fn without_thread_name(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("thread '")
+        && let Some(at) = rest.find("' panicked at ")
+    {
+        return rest[at + 2..].to_string();
+    }
+    message.to_string()
 }
 
 fn indent(text: &str) -> String {
@@ -304,7 +338,9 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
         .exercises
         .iter()
         .filter_map(|exercise| {
-            let declaration = format!("fn {}", exercise.function);
+            // `Decoder::decode` is declared as `fn decode` inside an impl block.
+            let name = exercise.function.rsplit("::").next().unwrap_or_default();
+            let declaration = format!("fn {name}");
             let (file, _) = sources.iter().find(|(_, text)| {
                 text.match_indices(&declaration).any(|(at, _)| {
                     let next = text[at + declaration.len()..].chars().next();

@@ -28,8 +28,10 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let (done, result) = mpsc::channel();
+    // The worker takes the test's name, so a panic inside it is reported under that name.
+    let name = thread::current().name().unwrap_or(what).to_string();
     let worker = thread::Builder::new()
-        .name(what.to_string())
+        .name(name)
         .spawn(move || {
             // The receiver may be gone after a timeout; nothing is left to tell then.
             let _ = done.send(work());

@@ -93,6 +93,32 @@ pub fn expect_eq<T: PartialEq + Debug>(found: T, expected: T, what: &str, read: 
     }
 }
 
+/// Unwraps the result of an exercise; on an error, fails with what was expected instead.
+///
+/// ```text
+/// check failed: tcp_socket()
+///   expected: Ok: an IPv4 TCP socket
+///      found: Err: Protocol not supported (os error 93)
+/// ```
+#[track_caller]
+pub fn expect_ok<T, E: Display>(
+    result: Result<T, E>,
+    what: &str,
+    expected: &str,
+    read: Section,
+) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => Failure {
+            what: what.to_string(),
+            expected: format!("Ok: {expected}"),
+            found: format!("Err: {error}"),
+            read,
+        }
+        .fail(),
+    }
+}
+
 /// Asserts a condition stated in words: `expected` says what should hold, `found` what did.
 #[track_caller]
 pub fn expect_that(holds: bool, what: &str, expected: &str, found: impl Display, read: Section) {
@@ -114,10 +140,19 @@ pub fn expect_bytes(found: &[u8], expected: &[u8], what: &str, read: Section) {
     if let Some(diff) = crate::hex::diff(expected, found) {
         Failure {
             what: what.to_string(),
-            expected: format!("{} bytes", expected.len()),
-            found: format!("{} bytes that differ:\n{diff}", found.len()),
+            expected: bytes(expected.len()),
+            found: format!("{} that differ:\n{diff}", bytes(found.len())),
             read,
         }
         .fail()
+    }
+}
+
+/// `1 byte`, `7 bytes`.
+fn bytes(count: usize) -> String {
+    if count == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{count} bytes")
     }
 }
