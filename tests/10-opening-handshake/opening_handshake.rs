@@ -580,11 +580,15 @@ fn check_response_accepts_the_rfcs_answer() {
 #[test]
 fn check_response_refuses_each_broken_rule() {
     let offered = ["chat", "superchat"];
-    let cases: [(&str, Edits); 12] = [
+    let cases: [(&str, Edits); 13] = [
         ("the RFC's response", &[]),
         ("200 OK", &[("HTTP/1.1", &["HTTP/1.1 200 OK"])]),
         ("302 redirect", &[("HTTP/1.1", &["HTTP/1.1 302 Found"])]),
         ("no Upgrade", &[("Upgrade", &[])]),
+        (
+            "Upgrade: a list",
+            &[("Upgrade", &["Upgrade: websocket, h2c"])],
+        ),
         (
             "UPGRADE: WEBSOCKET",
             &[("Upgrade", &["UPGRADE: WEBSOCKET"])],

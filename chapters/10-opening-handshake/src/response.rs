@@ -137,7 +137,9 @@ pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, Respons
 /// (RFC 6455 section 4.1, the client's checks, in this order):
 ///
 /// 1. the status is 101;
-/// 2. `Upgrade` holds `websocket` and `Connection` holds `upgrade`, in any case;
+/// 2. `Upgrade` is `websocket` itself, nothing more, and `Connection` holds `upgrade`, in
+///    any case (a server's request check may accept `websocket` in a list; a client's
+///    answer check may not);
 /// 3. there is exactly one `Sec-WebSocket-Accept`, equal to `accept_key(key)`;
 /// 4. there is no `Sec-WebSocket-Extensions` (this client offers no extension);
 /// 5. `Sec-WebSocket-Protocol` is absent (no subprotocol: `Ok(None)`), or one value the
