@@ -168,8 +168,10 @@ fn every_frame_error_fails_with_its_close_code() {
     let top_bit = [
         0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x37, 0xfa, 0x21, 0x3d,
     ];
-    let mut too_big = masked(&[0; 11]);
-    too_big.truncate(6);
+    // Only the header (2 bytes, a 16-bit length, the mask): the limit must be enforced
+    // before any payload arrives.
+    let mut too_big = masked(&[0; 201]);
+    too_big.truncate(8);
 
     let cases: [(&str, Role, Vec<u8>); 8] = [
         ("RSV1 set", Role::Server, reserved_bit),
@@ -183,12 +185,12 @@ fn every_frame_error_fails_with_its_close_code() {
         ),
         ("masked frame from a server", Role::Client, masked(b"hi")),
         ("64-bit length, top bit set", Role::Server, top_bit.to_vec()),
-        ("11 bytes over a limit of 10", Role::Server, too_big),
+        ("201 bytes over a limit of 200", Role::Server, too_big),
     ];
     let mut table = String::new();
     for (name, role, bytes) in cases {
         let config = Config {
-            max_message: 10,
+            max_message: 200,
             ..fixed_config()
         };
         let mut script = Script::new(role, config, FAILING);
@@ -619,6 +621,25 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
 }
 
 // ---------------------------------------------------------------- 12.8 Size limit
+
+/// The message limit is for messages: a ping or close of up to 125 bytes is always valid
+/// (RFC 6455 section 5.5), even when the limit is smaller.
+#[test]
+fn control_frames_are_not_held_to_a_small_message_limit() {
+    let config = Config {
+        max_message: 10,
+        ..fixed_config()
+    };
+    let mut script = Script::new(Role::Server, config, LIMIT);
+    script.peer(true, OpCode::Ping, &[b'p'; 20]);
+    let pong = script.sent.last().map(|f| (f.opcode, f.payload.len()));
+    expect_eq(
+        pong,
+        Some((OpCode::Pong, 20)),
+        "the frame sent after a 20-byte ping, with a message limit of 10",
+        LIMIT,
+    );
+}
 
 #[test]
 fn a_message_over_the_limit_fails_with_1009() {

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use frames::{Decoded, Decoder, Frame, OpCode, Role};
+use frames::{Decoded, Decoder, Frame, MAX_CONTROL_PAYLOAD, OpCode, Role};
 
 use crate::close::{encode_close_payload, is_valid_close_code, parse_close_payload};
 use crate::error::{ProtocolError, SendError};
@@ -98,8 +98,10 @@ impl Connection {
         Connection {
             role,
             // A frame larger than a whole message can never be accepted, so the decoder
-            // refuses it from its header, before a byte of payload is stored.
-            decoder: Decoder::new(role, config.max_message),
+            // refuses it from its header, before a byte of payload is stored. Control
+            // frames are never counted against the message limit: a ping or close of up to
+            // 125 bytes is always valid (RFC 6455 section 5.5), however small the limit.
+            decoder: Decoder::new(role, config.max_message.max(MAX_CONTROL_PAYLOAD)),
             config,
             state: State::Open,
             incoming: Vec::new(),
