@@ -19,7 +19,7 @@ use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
 use support::report::Failure;
-use support::{Book, Section, deadline, expect_eq, expect_that};
+use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch03-connecting-and-accepting.md");
 
@@ -43,10 +43,14 @@ fn connect_any_reaches_a_listener() {
     let read = BOOK.section("3.1 Connecting, or why not");
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
-    let stream = deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
-        connect_any(&[address], IO_TIMEOUT)
-    })
-    .expect("connect_any() returned an error");
+    let stream = expect_ok(
+        deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+            connect_any(&[address], IO_TIMEOUT)
+        }),
+        "connect_any([listening])",
+        "a stream connected to the listener",
+        read,
+    );
     expect_eq(
         stream.peer_addr().unwrap(),
         address,
@@ -76,10 +80,14 @@ fn connect_any_tries_the_next_address_after_a_refusal() {
     let (_closed, refusing) = closed_port();
     let listener = net::listener();
     let listening = listener.local_addr().unwrap();
-    let stream = deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
-        connect_any(&[refusing, listening], IO_TIMEOUT)
-    })
-    .expect("connect_any([refusing, listening]) returned an error");
+    let stream = expect_ok(
+        deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+            connect_any(&[refusing, listening], IO_TIMEOUT)
+        }),
+        "connect_any([refusing, listening])",
+        "a stream connected to the second address",
+        read,
+    );
     expect_eq(
         stream.peer_addr().unwrap(),
         listening,
@@ -109,8 +117,18 @@ fn ends_of_both_sides_mirror_each_other() {
     let client = net::connect(server_address).unwrap();
     let (server, client_address) = net::accept(&listener).unwrap();
 
-    let seen_by_client = ends(&client).expect("ends() of the client's stream failed");
-    let seen_by_server = ends(&server).expect("ends() of the server's stream failed");
+    let seen_by_client = expect_ok(
+        ends(&client),
+        "ends() of the client's stream",
+        "its local and peer addresses",
+        read,
+    );
+    let seen_by_server = expect_ok(
+        ends(&server),
+        "ends() of the server's stream",
+        "its local and peer addresses",
+        read,
+    );
     expect_eq(
         seen_by_client,
         Ends {
@@ -149,8 +167,18 @@ fn ends_tell_two_clients_of_one_listener_apart() {
     let _second = net::connect(server_address).unwrap();
     let (first, _) = net::accept(&listener).unwrap();
     let (second, _) = net::accept(&listener).unwrap();
-    let first = ends(&first).expect("ends() of the first accepted stream failed");
-    let second = ends(&second).expect("ends() of the second accepted stream failed");
+    let first = expect_ok(
+        ends(&first),
+        "ends() of the first accepted stream",
+        "its local and peer addresses",
+        read,
+    );
+    let second = expect_ok(
+        ends(&second),
+        "ends() of the second accepted stream",
+        "its local and peer addresses",
+        read,
+    );
     expect_eq(
         (first.local, second.local),
         (server_address, server_address),
@@ -645,8 +673,12 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
 fn start_connect_returns_before_the_handshake_ends() {
     let read = BOOK.section("3.6 Connecting without waiting");
     let listener = net::listener();
-    let (socket, start) =
-        start_connect(listener.local_addr().unwrap()).expect("start_connect() returned an error");
+    let (socket, start) = expect_ok(
+        start_connect(listener.local_addr().unwrap()),
+        "start_connect()",
+        "a non-blocking socket and how its connect started",
+        read,
+    );
     expect_eq(
         socket.nonblocking().unwrap(),
         true,
@@ -670,8 +702,12 @@ fn start_connect_returns_before_the_handshake_ends() {
 #[test]
 fn start_connect_takes_the_family_of_the_address() {
     let listener = TcpListener::bind(net::loopback_v6()).unwrap();
-    let (socket, _) = start_connect(listener.local_addr().unwrap())
-        .expect("start_connect([::1]:port) returned an error");
+    let (socket, _) = expect_ok(
+        start_connect(listener.local_addr().unwrap()),
+        "start_connect([::1]:port)",
+        "an IPv6 socket and how its connect started",
+        BOOK.section("3.6 Connecting without waiting"),
+    );
     expect_that(
         socket.local_addr().unwrap().is_ipv6(),
         "the family of the socket start_connect([::1]:port) made",
@@ -699,10 +735,14 @@ fn finish_connect_completes_to_a_listener() {
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
     let socket = started_by_test(address);
-    let mut stream = deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {
-        finish_connect(socket, IO_TIMEOUT)
-    })
-    .expect("finish_connect() returned an error");
+    let mut stream = expect_ok(
+        deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {
+            finish_connect(socket, IO_TIMEOUT)
+        }),
+        "finish_connect()",
+        "a blocking stream connected to the listener",
+        read,
+    );
     expect_eq(
         stream.peer_addr().unwrap(),
         address,

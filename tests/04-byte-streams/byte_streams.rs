@@ -18,7 +18,7 @@ use chapter_4::{
 use peers::{Cut, Full, Interrupting, Stingy};
 use support::hex::Annotated;
 use support::net;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_that};
+use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
 
@@ -70,11 +70,15 @@ fn fill_collects_bytes_written_one_at_a_time() {
     let read = BOOK.section("4.1 Reading a whole buffer");
     let sent = b"twenty-six letters, a to z";
     let mut stream = peers::sends(sent, Cut::OneByteWrites);
-    let received = deadline::within(deadline::DEFAULT, "fill()", read, move || {
-        let mut buffer = [0; 26];
-        fill(&mut stream, &mut buffer).map(|()| buffer)
-    })
-    .expect("fill() returned an error");
+    let received = expect_ok(
+        deadline::within(deadline::DEFAULT, "fill()", read, move || {
+            let mut buffer = [0; 26];
+            fill(&mut stream, &mut buffer).map(|()| buffer)
+        }),
+        "fill() of 26 bytes",
+        "the buffer filled with all 26 bytes",
+        read,
+    );
     expect_bytes(&received, sent, "the buffer fill() filled", read);
 }
 
@@ -152,7 +156,12 @@ fn all_lines(stream: TcpStream, read: Section) -> Vec<String> {
     deadline::within(deadline::DEFAULT, "Lines::next_line()", read, move || {
         let mut lines = Lines::new(stream, 1024);
         let mut messages = Vec::new();
-        while let Some(message) = lines.next_line().expect("next_line() returned an error") {
+        while let Some(message) = expect_ok(
+            lines.next_line(),
+            "Lines::next_line()",
+            "the next message, or None once the stream has ended",
+            read,
+        ) {
             messages.push(String::from_utf8_lossy(&message).into_owned());
         }
         messages
@@ -238,7 +247,12 @@ fn write_line_ends_each_message_with_the_delimiter() {
     let read = BOOK.section("4.3 Framing by delimiter");
     let mut wire = Vec::new();
     for message in MESSAGES {
-        write_line(&mut wire, message).expect("write_line() returned an error");
+        expect_ok(
+            write_line(&mut wire, message),
+            &format!("write_line() of {}", text(message)),
+            "the message and its \\n written",
+            read,
+        );
     }
     expect_bytes(
         &wire,
@@ -271,9 +285,12 @@ fn frames_on_the_wire() -> Vec<u8> {
 fn all_frames(mut stream: TcpStream, read: Section) -> Vec<String> {
     deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
         let mut payloads = Vec::new();
-        while let Some(payload) =
-            read_frame(&mut stream, 1024).expect("read_frame() returned an error")
-        {
+        while let Some(payload) = expect_ok(
+            read_frame(&mut stream, 1024),
+            "read_frame()",
+            "the next payload, or None once the stream has ended",
+            read,
+        ) {
             payloads.push(String::from_utf8_lossy(&payload).into_owned());
         }
         payloads
@@ -310,7 +327,12 @@ fn write_frame_layout() {
     let read = BOOK.section("4.4 Framing by length");
     let mut wire = Vec::new();
     for payload in [&b"hello"[..], b"", b"bytes, not messages"] {
-        write_frame(&mut wire, payload).expect("write_frame() returned an error");
+        expect_ok(
+            write_frame(&mut wire, payload),
+            &format!("write_frame() of {}", text(payload)),
+            "the length and the payload written",
+            read,
+        );
     }
     let expected = [frame(b"hello"), frame(b""), frame(b"bytes, not messages")].concat();
     expect_bytes(&wire, &expected, "the bytes write_frame() wrote", read);
@@ -443,7 +465,12 @@ fn deadline_lets_a_prompt_peer_through() {
                 .map(|()| whole_frame)
         },
     );
-    let received = result.expect("reading through a Deadline of 3 s returned an error");
+    let received = expect_ok(
+        result,
+        "reading 11 bytes through a Deadline of 3 s",
+        "all 11 bytes of the frame",
+        read,
+    );
     expect_bytes(
         &received,
         &sent,
@@ -656,12 +683,8 @@ fn call_returns_the_response_the_server_sent() {
         "the request the server read from call()'s frame",
         read,
     );
-    expect_bytes(
-        &response.expect("call() returned an error"),
-        b"VALUE green",
-        "what call() returned",
-        read,
-    );
+    let response = expect_ok(response, "call()", "the response the server sent", read);
+    expect_bytes(&response, b"VALUE green", "what call() returned", read);
 }
 // ANCHOR_END: call_test
 

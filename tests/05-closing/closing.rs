@@ -15,7 +15,7 @@ use chapter_5::{
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
-use support::{Book, deadline, expect_eq, expect_that};
+use support::{Book, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch05-closing.md");
 
@@ -57,7 +57,12 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
     let read = BOOK.section("5.1 Half-close");
     let (client, server) = net::connected_pair();
     (&client).write_all(b"question").unwrap();
-    finish_sending(&client).expect("finish_sending() returned an error");
+    expect_ok(
+        finish_sending(&client),
+        "finish_sending()",
+        "the write side shut down",
+        BOOK.section("5.1 Half-close"),
+    );
 
     // The server reads the question, then end-of-file: the client finished sending...
     let mut question = Vec::new();
@@ -84,7 +89,12 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
 #[test]
 fn finish_sending_forbids_further_writes() {
     let (client, _server) = net::connected_pair();
-    finish_sending(&client).expect("finish_sending() returned an error");
+    expect_ok(
+        finish_sending(&client),
+        "finish_sending()",
+        "the write side shut down",
+        BOOK.section("5.1 Half-close"),
+    );
     expect_eq(
         (&client).write(b"one more").map_err(|e| e.kind()),
         Err(io::ErrorKind::BrokenPipe),
@@ -204,7 +214,12 @@ fn request_reply_close_sequence() {
         "client: connected to {server_address} from {client_address}"
     )];
     log.extend(join(server));
-    let reply = reply.expect("request_reply() returned an error");
+    let reply = expect_ok(
+        reply,
+        "request_reply()",
+        "the server's reply, read to its end-of-file",
+        BOOK.section("5.3 Request, end-of-file, reply"),
+    );
     log.push(format!(
         "client: request_reply() returned {:?}, then saw the server's end-of-file",
         String::from_utf8_lossy(&reply)
@@ -232,7 +247,12 @@ fn abort_is_seen_as_a_reset_not_an_end_of_file() {
     let read = BOOK.section("5.4 Abort with a reset");
 
     let (aborted, other_end) = net::connected_pair();
-    abort(aborted).expect("abort() returned an error");
+    expect_ok(
+        abort(aborted),
+        "abort()",
+        "the connection reset and the stream closed",
+        BOOK.section("5.4 Abort with a reset"),
+    );
     let after_abort = one_read(&other_end);
     expect_eq(
         after_abort.as_str(),
@@ -268,7 +288,12 @@ fn abort_is_seen_as_a_reset_not_an_end_of_file() {
 fn abort_leaves_no_time_wait() {
     let (aborted, other_end) = net::connected_pair();
     let address = aborted.local_addr().unwrap();
-    abort(aborted).expect("abort() returned an error");
+    expect_ok(
+        abort(aborted),
+        "abort()",
+        "the connection reset and the stream closed",
+        BOOK.section("5.4 Abort with a reset"),
+    );
     drop(other_end);
     let bound = Socket::new(Domain::IPV4, Type::STREAM, None)
         .unwrap()
@@ -294,8 +319,12 @@ fn write_until_gone(stream: TcpStream, message: &'static [u8]) -> Vec<Delivery> 
             let give_up = Instant::now() + Duration::from_secs(2);
             let mut said = Vec::new();
             while Instant::now() < give_up {
-                let delivery = write_to_peer(&stream, message)
-                    .expect("write_to_peer() returned an error instead of PeerGone");
+                let delivery = expect_ok(
+                    write_to_peer(&stream, message),
+                    "write_to_peer() to a peer that closed or reset",
+                    "Queued, or PeerGone(kind) once the peer is gone",
+                    BOOK.section("5.5 Writing to a peer that is gone"),
+                );
                 said.push(delivery);
                 if delivery != Delivery::Queued {
                     break;

@@ -14,7 +14,7 @@ use peers::{Echo, Loss, Relay, closed_port, numbered};
 use support::hex::Annotated;
 use support::net;
 use support::redact::Names;
-use support::{Book, deadline, expect_eq, expect_that};
+use support::{Book, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch06-udp-datagrams.md");
 
@@ -48,8 +48,12 @@ fn send_each_sends_one_datagram_per_message() {
     let sender = net::udp();
     let receiver = net::udp();
     let messages: [&[u8]; 3] = [b"one", b"two, a longer one", b"3"];
-    send_each(&sender, receiver.local_addr().unwrap(), &messages)
-        .expect("send_each() returned an error");
+    expect_ok(
+        send_each(&sender, receiver.local_addr().unwrap(), &messages),
+        "send_each() of three messages",
+        "the three messages sent",
+        read,
+    );
     for message in messages {
         let (bytes, from) = receive_whole(&receiver);
         expect_eq(
@@ -81,7 +85,12 @@ fn receive_returns_one_datagram_per_call() {
             from,
             bytes,
             truncated,
-        } = receive(&receiver, 10).expect("receive() returned an error");
+        } = expect_ok(
+            receive(&receiver, 10),
+            "receive(capacity 10)",
+            "the next datagram, cut to 10 bytes if longer",
+            BOOK.section("6.2 Boundaries and truncation"),
+        );
         expect_eq(
             from,
             sender.local_addr().unwrap(),
@@ -109,21 +118,36 @@ fn receive_reports_a_truncated_datagram() {
     sender.send_to(b"0123456789", to).unwrap();
     sender.send_to(b"after", to).unwrap();
 
-    let first = receive(&receiver, 10).expect("receive() returned an error");
+    let first = expect_ok(
+        receive(&receiver, 10),
+        "receive(capacity 10) of a 100-byte datagram",
+        "its first 10 bytes, marked truncated",
+        read,
+    );
     expect_eq(
         (text(&first.bytes), first.truncated),
         (text(&long[..10]), true),
         "receive(capacity 10) of a 100-byte datagram: (bytes, truncated)",
         read,
     );
-    let second = receive(&receiver, 10).expect("receive() returned an error");
+    let second = expect_ok(
+        receive(&receiver, 10),
+        "receive(capacity 10) of a 10-byte datagram",
+        "all 10 bytes, not truncated",
+        read,
+    );
     expect_eq(
         (text(&second.bytes), second.truncated),
         ("0123456789".to_string(), false),
         "receive(capacity 10) of the next datagram, exactly 10 bytes: the rest of the first is gone",
         read,
     );
-    let third = receive(&receiver, 10).expect("receive() returned an error");
+    let third = expect_ok(
+        receive(&receiver, 10),
+        "receive(capacity 10) of a 5-byte datagram",
+        "all 5 bytes, not truncated",
+        read,
+    );
     expect_eq(
         (text(&third.bytes), third.truncated),
         ("after".to_string(), false),
@@ -139,7 +163,12 @@ fn connect_to_takes_datagrams_from_the_server_only() {
     let read = BOOK.section("6.3 Connected UDP");
     let server = net::udp();
     let stranger = net::udp();
-    let socket = connect_to(server.local_addr().unwrap()).expect("connect_to() returned an error");
+    let socket = expect_ok(
+        connect_to(server.local_addr().unwrap()),
+        "connect_to(the server)",
+        "a UDP socket connected to the server",
+        read,
+    );
     expect_eq(
         socket.peer_addr().map_err(|e| e.kind()),
         Ok(server.local_addr().unwrap()),
@@ -167,7 +196,12 @@ fn connect_to_takes_datagrams_from_the_server_only() {
 #[test]
 fn connect_to_a_closed_port_reports_refused() {
     let (_holder, closed) = closed_port();
-    let socket = connect_to(closed).expect("connect_to() returned an error");
+    let socket = expect_ok(
+        connect_to(closed),
+        "connect_to(a closed port)",
+        "a connected UDP socket: connecting sends nothing, so nothing is refused yet",
+        BOOK.section("6.3 Connected UDP"),
+    );
     socket.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
     socket.send(b"anyone?").unwrap();
     // The ICMP "port unreachable" that answered the datagram comes back as an error on

@@ -13,7 +13,8 @@ use chapter_9::{
     Version, parse_header_line, parse_request_line, rejection, response_head,
 };
 use proptest::prelude::*;
-use support::{Book, expect_bytes, expect_eq, expect_that};
+use support::report::Failure;
+use support::{Book, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch09-http-requests.md");
 
@@ -59,6 +60,24 @@ fn read_pieces<'a>(
 /// The whole of `bytes` in one read.
 fn read_all(bytes: &[u8], limits: Limits) -> Result<Option<(Request, usize)>, HeadError> {
     read_pieces([bytes], limits)
+}
+
+/// The request read from a browser's whole head in one piece, and the bytes consumed:
+/// anything but `Done` fails the test, saying what the reader returned instead.
+fn read_whole_head(bytes: &[u8], browser: &str) -> (Request, usize) {
+    let read = BOOK.section("9.4 Reading a head in pieces");
+    let what = format!("feed() of {browser}'s whole request in one piece");
+    let expected = "Done with the parsed request";
+    match expect_ok(read_all(bytes, Limits::default()), &what, expected, read) {
+        Some(done) => done,
+        None => Failure {
+            what,
+            expected: format!("Ok: {expected}"),
+            found: "Ok: NeedMore, after the last byte of the head".to_string(),
+            read,
+        }
+        .fail(),
+    }
 }
 
 // ---------------------------------------------------------------- 9.1 The request line
@@ -254,9 +273,7 @@ fn list_splits_values_at_commas_across_repeated_fields() {
 #[test]
 fn reader_parses_a_chrome_upgrade_request() {
     let bytes = browsers::head(browsers::CHROME);
-    let (request, consumed) = read_all(&bytes, Limits::default())
-        .expect("the reader refused Chrome's request")
-        .expect("the reader wanted more bytes after Chrome's whole request");
+    let (request, consumed) = read_whole_head(&bytes, "Chrome");
     expect_eq(
         consumed,
         bytes.len(),
@@ -269,9 +286,7 @@ fn reader_parses_a_chrome_upgrade_request() {
 #[test]
 fn reader_parses_a_firefox_upgrade_request() {
     let bytes = browsers::head(browsers::FIREFOX);
-    let (request, _) = read_all(&bytes, Limits::default())
-        .expect("the reader refused Firefox's request")
-        .expect("the reader wanted more bytes after Firefox's whole request");
+    let (request, _) = read_whole_head(&bytes, "Firefox");
     insta::assert_snapshot!(render(&request));
 }
 

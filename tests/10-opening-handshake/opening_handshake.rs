@@ -21,7 +21,7 @@ use chapter_10::{
 use http_head::{Limits, Progress, Request, RequestReader};
 use proptest::prelude::*;
 use support::net::{self, IO_TIMEOUT};
-use support::{Book, deadline, expect_bytes, expect_eq, expect_that};
+use support::{Book, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch10-opening-handshake.md");
 
@@ -474,7 +474,14 @@ fn ws_url_errors() {
 fn random_key_is_base64_of_16_fresh_bytes() {
     let read = BOOK.section("10.6 The client's request");
     let keys: Vec<String> = (0..8)
-        .map(|_| random_key().expect("random_key() returned an error"))
+        .map(|_| {
+            expect_ok(
+                random_key(),
+                "random_key()",
+                "a key: base64 of 16 random bytes",
+                read,
+            )
+        })
         .collect();
     for key in &keys {
         let decoded = BASE64_STANDARD.decode(key).map(|nonce| nonce.len());
@@ -933,7 +940,12 @@ fn accept_websocket_writes_the_rejection_and_returns_an_error() {
 #[test]
 fn client_handshake_refuses_a_wrong_accept_and_an_early_close() {
     let read = BOOK.section(SECTION_8);
-    let url = WsUrl::parse("ws://server.example.com/chat").unwrap();
+    let url = expect_ok(
+        WsUrl::parse("ws://server.example.com/chat"),
+        "WsUrl::parse(\"ws://server.example.com/chat\")",
+        "host server.example.com, port 80, resource /chat",
+        BOOK.section("10.5 A ws:// URL"),
+    );
     let (wrong, closed, request) =
         deadline::within(deadline::DEFAULT, "client_handshake()", read, move || {
             // The RFC's response answers the RFC's key, never a fresh random one.

@@ -9,6 +9,8 @@ use chapter_11::{
     Decoded, Decoder, Frame, FrameError, Header, HeaderRead, OpCode, Role, apply_mask,
     apply_mask_bytewise, encode, encode_length, parse_header,
 };
+use std::fmt;
+
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 use wire::*;
 
@@ -24,6 +26,30 @@ const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 
 /// A generous limit for tests that are not about the limit.
 const MAX: usize = 1 << 20;
+
+/// An opcode value, shown in hex as the book and RFC 6455 write it (`0xA`, not `10`).
+#[derive(PartialEq)]
+struct Hex(u8);
+
+impl fmt::Debug for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#X}", self.0)
+    }
+}
+
+/// A `FrameError` whose `ReservedOpcode` shows the opcode in hex (`ReservedOpcode(0xB)`).
+/// Compares exactly as the error itself does.
+#[derive(PartialEq)]
+struct OpcodeInHex(FrameError);
+
+impl fmt::Debug for OpcodeInHex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            FrameError::ReservedOpcode(bits) => write!(f, "ReservedOpcode({bits:#X})"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
 
 // ---------------------------------------------------------------- 11.1 Opcodes
 
@@ -47,8 +73,8 @@ fn opcode_from_u8_knows_the_six_opcodes() {
             OPCODES,
         );
         expect_eq(
-            opcode.as_u8(),
-            bits,
+            Hex(opcode.as_u8()),
+            Hex(bits),
             &format!("OpCode::{opcode:?}.as_u8()"),
             OPCODES,
         );
@@ -530,8 +556,8 @@ fn parse_header_asks_for_more_on_every_prefix() {
 fn parse_header_refuses_a_reserved_opcode_from_the_first_byte() {
     for bits in (0x3..=0x7).chain(0xb..=0xf) {
         expect_eq(
-            parse_header(&[0x80 | bits]),
-            Err(FrameError::ReservedOpcode(bits)),
+            parse_header(&[0x80 | bits]).map_err(OpcodeInHex),
+            Err(OpcodeInHex(FrameError::ReservedOpcode(bits))),
             &format!("parse_header of the single byte {:02x}", 0x80 | bits),
             HEADER,
         );
@@ -908,8 +934,8 @@ fn decode_refuses_a_huge_length_from_10_bytes() {
 #[test]
 fn decode_refuses_a_reserved_opcode() {
     expect_eq(
-        decode_as(Role::Client, MAX, &[0x83, 0x00]),
-        Err(FrameError::ReservedOpcode(0x3)),
+        decode_as(Role::Client, MAX, &[0x83, 0x00]).map_err(OpcodeInHex),
+        Err(OpcodeInHex(FrameError::ReservedOpcode(0x3))),
         "a client decoding 83 00",
         DECODE,
     );

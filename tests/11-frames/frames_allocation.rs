@@ -8,6 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use chapter_11::{Decoded, Decoder, FrameError, Role};
+use support::report::Failure;
 use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch11-frames.md");
@@ -106,7 +107,13 @@ fn decode_allocates_about_the_payload_for_a_whole_frame() {
     let (result, allocated) = decode_counting(&mut decoder, &wire);
     let payload = match result {
         Ok(Decoded::Frame { frame, .. }) => frame.payload.len(),
-        other => panic!("decode of a whole masked 1000-byte frame gave {other:?}"),
+        other => Failure {
+            what: "a server decoding a whole masked 1000-byte frame".to_string(),
+            expected: "Ok(Frame { .. }) with its 1000-byte payload".to_string(),
+            found: format!("{other:?}"),
+            read: DECODE,
+        }
+        .fail(),
     };
     expect_eq(payload, 1000, "the payload length of the frame", DECODE);
     expect_that(
