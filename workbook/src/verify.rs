@@ -101,6 +101,11 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
             mdbook(root),
             started,
         );
+        if root.join("fuzz/Cargo.toml").exists() {
+            let started = Instant::now();
+            let name = "the fuzz targets build (cargo check)";
+            report.record(name, fuzz_targets(root), started);
+        }
     }
 
     println!(
@@ -321,6 +326,13 @@ fn clippy(root: &Path, packages: &[String]) -> Vec<String> {
         &["-D", "warnings"],
         BUILD_LIMIT,
     ))
+}
+
+/// The fuzz targets run on nightly only, so CI cannot fuzz; it can at least make sure
+/// they still compile against the chapters' current API.
+fn fuzz_targets(root: &Path) -> Vec<String> {
+    let args = ["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"];
+    command_problems(cargo_test::cargo(root, &args, &[], BUILD_LIMIT))
 }
 
 fn mdbook(root: &Path) -> Vec<String> {
