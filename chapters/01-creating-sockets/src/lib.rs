@@ -1,6 +1,6 @@
 //! Chapter 1: Creating a socket.
 //!
-//! Read `book/src/ch01-creating-sockets.md`, replace each `todo!()` below with your code,
+//! Read `book/src/ch01-creating-sockets.md`, replace each `todo` placeholder below with your code,
 //! and check your work with `cargo test -p chapter-1`.
 
 use std::fmt;

@@ -1,6 +1,6 @@
 //! Chapter 3: Connecting and accepting.
 //!
-//! Read `book/src/ch03-connecting-and-accepting.md`, replace each `todo!()` in this folder
+//! Read `book/src/ch03-connecting-and-accepting.md`, replace each `todo` placeholder in this folder
 //! with your code, and check your work with `cargo test -p chapter-3`.
 //!
 //! - `lib.rs` (this file): 3.1 connecting, 3.2 the two ends of a connection.

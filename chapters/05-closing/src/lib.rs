@@ -1,6 +1,6 @@
 //! Chapter 5: Closing.
 //!
-//! Read `book/src/ch05-closing.md`, replace each `todo!()` below with your code, and check
+//! Read `book/src/ch05-closing.md`, replace each `todo` placeholder below with your code, and check
 //! your work with `cargo test -p chapter-5`.
 //!
 //! std implements `Read` and `Write` for `&TcpStream` as well as for `TcpStream`, so a

@@ -1,6 +1,6 @@
 //! Chapter 9: Speaking HTTP/1.1.
 //!
-//! Read `book/src/ch09-http-requests.md`, replace each `todo!()` in the files of this folder
+//! Read `book/src/ch09-http-requests.md`, replace each `todo` placeholder in the files of this folder
 //! with your code, and check your work with `cargo test -p chapter-9`.
 //!
 //! Everything here is sans-I/O: bytes go in, values and bytes come out, and no function

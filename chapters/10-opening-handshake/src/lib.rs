@@ -1,6 +1,6 @@
 //! Chapter 10: The opening handshake.
 //!
-//! Read `book/src/ch10-opening-handshake.md`, replace each `todo!()` in the files of this
+//! Read `book/src/ch10-opening-handshake.md`, replace each `todo` placeholder in the files of this
 //! folder with your code, and check your work with `cargo test -p chapter-10`.
 //!
 //! RFC 6455 section 4: a WebSocket connection starts as an HTTP/1.1 request that asks to

@@ -1,6 +1,6 @@
 //! Chapter 11: Frames.
 //!
-//! Read `book/src/ch11-frames.md`, replace each `todo!()` in the files of this crate with
+//! Read `book/src/ch11-frames.md`, replace each `todo` placeholder in the files of this crate with
 //! your code, and check your work with `cargo test -p chapter-11`. The exercises, in order:
 //!
 //! | exercise | file         | what                                           |

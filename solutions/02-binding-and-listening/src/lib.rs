@@ -1,6 +1,6 @@
 //! Chapter 2: Binding and listening.
 //!
-//! Read `book/src/ch02-binding-and-listening.md`, replace each `todo!()` below with your
+//! Read `book/src/ch02-binding-and-listening.md`, replace each `todo` placeholder below with your
 //! code, and check your work with `cargo test -p chapter-2`.
 
 use std::io;

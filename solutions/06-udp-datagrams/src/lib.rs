@@ -1,6 +1,6 @@
 //! Chapter 6: UDP datagrams.
 //!
-//! Read `book/src/ch06-udp-datagrams.md`, replace each `todo!()` below with your code, and
+//! Read `book/src/ch06-udp-datagrams.md`, replace each `todo` placeholder below with your code, and
 //! check your work with `cargo test -p chapter-6`.
 
 use std::io;

@@ -1,6 +1,6 @@
 //! Chapter 12: Messages and the closing handshake.
 //!
-//! Read `book/src/ch12-messages-and-close.md`, replace each `todo!()` in the files of this
+//! Read `book/src/ch12-messages-and-close.md`, replace each `todo` placeholder in the files of this
 //! folder with your code, and check your work with `cargo test -p chapter-12`.
 //!
 //! The result is a WebSocket connection without any I/O (a "sans-I/O" protocol core):
