@@ -17,4 +17,6 @@ pub mod redact;
 pub mod report;
 
 pub use deadline::within;
-pub use report::{Book, Section, expect_bytes, expect_eq, expect_ok, expect_that};
+pub use report::{
+    Book, Section, check_eq, check_that, expect_bytes, expect_eq, expect_ok, expect_that,
+};

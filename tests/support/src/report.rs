@@ -93,6 +93,47 @@ pub fn expect_eq<T: PartialEq + Debug>(found: T, expected: T, what: &str, read: 
     }
 }
 
+/// Like [`expect_eq`], but returns the failure text instead of panicking. For property
+/// tests: a panic is printed at every step of proptest's shrinking, while an `Err`
+/// (`check_eq(..).map_err(TestCaseError::fail)?`) is reported once, for the smallest case.
+pub fn check_eq<T: PartialEq + Debug>(
+    found: T,
+    expected: T,
+    what: &str,
+    read: Section,
+) -> Result<(), String> {
+    if found == expected {
+        return Ok(());
+    }
+    let failure = Failure {
+        what: what.to_string(),
+        expected: format!("{expected:?}"),
+        found: format!("{found:?}"),
+        read,
+    };
+    Err(failure.to_string())
+}
+
+/// Like [`expect_that`], but returns the failure text instead of panicking (see [`check_eq`]).
+pub fn check_that(
+    holds: bool,
+    what: &str,
+    expected: &str,
+    found: impl Display,
+    read: Section,
+) -> Result<(), String> {
+    if holds {
+        return Ok(());
+    }
+    let failure = Failure {
+        what: what.to_string(),
+        expected: expected.to_string(),
+        found: found.to_string(),
+        read,
+    };
+    Err(failure.to_string())
+}
+
 /// Unwraps the result of an exercise; on an error, fails with what was expected instead.
 ///
 /// ```text
