@@ -251,6 +251,58 @@ fn a_failed_connection_reads_and_sends_nothing_more() {
     insta::assert_snapshot!(script.transcript());
 }
 
+/// After our own close frame, a broken frame from the peer still fails the connection,
+/// but the close frame that says why would be a second one: nothing may follow a close
+/// frame (RFC 6455 section 5.5.1), so ours stays the only one.
+#[test]
+fn a_failure_after_our_close_sends_no_second_close_frame() {
+    let unmasked = from_peer(Role::Client, true, OpCode::Text, b"hi");
+    let mut reserved_opcode = from_peer(Role::Client, true, OpCode::Text, b"hi");
+    reserved_opcode[0] = 0x83;
+    let cases = [
+        ("unmasked frame from a client", Role::Server, unmasked),
+        ("reserved opcode 0x3", Role::Client, reserved_opcode),
+    ];
+    let mut table = String::new();
+    for (name, role, bytes) in cases {
+        let mut script = Script::new(role, fixed_config(), FAILING);
+        script
+            .app("close(1000, \"done\")", |c| c.close(1000, "done"))
+            .peer_bytes(name, &bytes);
+        expect_eq(
+            close_codes_sent(&script),
+            vec![Some(1000)],
+            &format!("the close frames sent in all: close(1000), then the peer's {name}"),
+            FAILING,
+        );
+        expect_eq(
+            script.sent.len(),
+            1,
+            &format!("the frames sent in all after close(1000) and a {name}"),
+            FAILING,
+        );
+        expect_that(
+            matches!(
+                script.events.as_slice(),
+                [Event::Failed(ProtocolError::Frame(_))]
+            ),
+            &format!("the events after close(1000) and a {name}"),
+            "exactly one Event::Failed(ProtocolError::Frame(..))",
+            format!("{:?}", script.events),
+            FAILING,
+        );
+        expect_eq(
+            script.connection.state(),
+            State::Closed,
+            &format!("state() after close(1000) and a {name}"),
+            FAILING,
+        );
+        table.push_str(&script.transcript());
+        table.push('\n');
+    }
+    insta::assert_snapshot!(table);
+}
+
 // ---------------------------------------------------------------- 12.5 Reassembly
 
 #[test]

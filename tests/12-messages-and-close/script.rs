@@ -56,6 +56,16 @@ pub fn fixed_config() -> Config {
 /// frame, with where each frame lies in `bytes`. Bytes that are not whole frames fail the
 /// test.
 pub fn frames_sent(us: Role, bytes: &[u8], read: Section) -> Vec<(Frame, Range<usize>)> {
+    try_frames_sent(us, bytes, read).unwrap_or_else(|failure| failure.fail())
+}
+
+/// Like [`frames_sent`], but returns the failure instead of panicking, for property tests
+/// (`.map_err(|f| TestCaseError::fail(f.to_string()))?`).
+pub fn try_frames_sent(
+    us: Role,
+    bytes: &[u8],
+    read: Section,
+) -> Result<Vec<(Frame, Range<usize>)>, Failure> {
     let mut decoder = Decoder::new(peer_of(us), usize::MAX >> 1);
     let mut found = Vec::new();
     let mut at = 0;
@@ -65,16 +75,17 @@ pub fn frames_sent(us: Role, bytes: &[u8], read: Section) -> Vec<(Frame, Range<u
                 found.push((frame, at..at + consumed));
                 at += consumed;
             }
-            other => Failure {
-                what: format!("the bytes the connection sent, from byte {at}"),
-                expected: "whole, valid frames (chapter 11) as its peer reads them".into(),
-                found: format!("{other:?} for\n{}", support::hex::dump(&bytes[at..])),
-                read,
+            other => {
+                return Err(Failure {
+                    what: format!("the bytes the connection sent, from byte {at}"),
+                    expected: "whole, valid frames (chapter 11) as its peer reads them".into(),
+                    found: format!("{other:?} for\n{}", support::hex::dump(&bytes[at..])),
+                    read,
+                });
             }
-            .fail(),
         }
     }
-    found
+    Ok(found)
 }
 
 /// The close code in a close frame's payload, or None for an empty payload.
@@ -102,6 +113,28 @@ pub fn show_payload(payload: &[u8]) -> String {
         }
         _ if payload.len() <= 16 => format!("[{}]", hex_bytes(payload)),
         _ => format!("[{} bytes]", payload.len()),
+    }
+}
+
+/// A payload in full, for a failure message: quoted text when it is printable UTF-8, every
+/// byte in hex otherwise.
+pub fn show_payload_in_full(payload: &[u8]) -> String {
+    match std::str::from_utf8(payload) {
+        Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
+        _ if payload.len() == 1 => format!("[{}] (1 byte)", hex_bytes(payload)),
+        _ => format!("[{}] ({} bytes)", hex_bytes(payload), payload.len()),
+    }
+}
+
+/// One event in one line with its whole payload, for a failure message.
+pub fn show_event_in_full(event: &Event) -> String {
+    match event {
+        Event::Text(text) => format!("Text {text:?}"),
+        Event::Binary(data) => format!("Binary {}", show_payload_in_full(data)),
+        Event::Ping(data) => format!("Ping {}", show_payload_in_full(data)),
+        Event::Pong(data) => format!("Pong {}", show_payload_in_full(data)),
+        Event::Close { code, reason } => format!("Close {code} {reason:?}"),
+        Event::Failed(error) => format!("Failed({error:?})"),
     }
 }
 

@@ -1,6 +1,10 @@
 //! How fast does chapter 12's connection read messages, next to an established library?
 //!
-//!     cargo run --release -p solution-12 --example throughput
+//!     cargo run --release -p chapter-12 --example throughput    # your connection
+//!     cargo run --release -p solution-12 --example throughput   # the reference solution
+//!
+//! The file lives with the solution; `chapters/12-messages-and-close/Cargo.toml` builds the
+//! same file against your code.
 //!
 //! Both read the same bytes: a stream of masked text frames, as a browser sends them to a
 //! server, held in memory so that no socket or system call is measured. The workbook's

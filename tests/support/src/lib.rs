@@ -19,4 +19,5 @@ pub mod report;
 pub use deadline::within;
 pub use report::{
     Book, Section, check_eq, check_that, expect_bytes, expect_eq, expect_ok, expect_that,
+    print_each_panic_once,
 };

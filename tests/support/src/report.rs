@@ -197,3 +197,32 @@ fn bytes(count: usize) -> String {
         format!("{count} bytes")
     }
 }
+
+/// Prints each panic of a test thread once per place in the code, however often it
+/// happens again.
+///
+/// Property tests need this: when a case fails, proptest shrinks it, running the test
+/// again and again, and an unsolved `todo!()` panics on every run. Without this, each of
+/// those panics is printed and a reader scrolls through thousands of identical lines.
+/// Call it first in every `proptest!` body; installing it a second time does nothing.
+pub fn print_each_panic_once() {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, Once};
+
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let default = std::panic::take_hook();
+        let seen: Mutex<HashSet<(String, String)>> = Mutex::new(HashSet::new());
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current().name().unwrap_or("").to_string();
+            let place = info.location().map(ToString::to_string).unwrap_or_default();
+            let first_time = seen
+                .lock()
+                .map(|mut seen| seen.insert((thread, place)))
+                .unwrap_or(true);
+            if first_time {
+                default(info);
+            }
+        }));
+    });
+}
