@@ -21,7 +21,7 @@ use chapter_10::{
 use http_head::{Limits, Progress, Request, RequestReader};
 use proptest::prelude::*;
 use support::net::{self, IO_TIMEOUT};
-use support::{Book, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{Book, check_eq, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch10-opening-handshake.md");
 
@@ -104,25 +104,37 @@ proptest! {
     })]
 
     #[test]
-    fn accept_key_agrees_with_tungstenite(nonce in any::<[u8; 16]>()) {
-        let key = BASE64_STANDARD.encode(nonce);
+    fn accept_key_agrees_with_tungstenite(key in any::<[u8; 16]>().prop_map(|nonce| BASE64_STANDARD.encode(nonce))) {
+        support::print_each_panic_once();
         let independent = tungstenite::handshake::derive_accept_key(key.as_bytes());
-        prop_assert_eq!(accept_key(&key), independent, "for the key {}", key);
+        check_eq(
+            accept_key(&key),
+            independent,
+            &format!("accept_key({key:?}), next to tungstenite's derive_accept_key"),
+            BOOK.section("10.1 The accept value"),
+        )
+        .map_err(TestCaseError::fail)?;
     }
 
     #[test]
     fn validate_request_takes_keys_of_16_bytes_only(
-        nonce in prop::collection::vec(any::<u8>(), 0..40),
+        (key, bytes) in prop::collection::vec(any::<u8>(), 0..40)
+            .prop_map(|nonce| (BASE64_STANDARD.encode(&nonce), nonce.len())),
     ) {
-        let key = BASE64_STANDARD.encode(&nonce);
+        support::print_each_panic_once();
         let key_line = format!("Sec-WebSocket-Key: {key}");
         let request = parsed(&rfc_request_with(&[("Sec-WebSocket-Key", &[key_line.as_str()])]));
         let result = validate_request(&request).map(|offer| offer.key);
-        if nonce.len() == 16 {
-            prop_assert_eq!(result, Ok(key));
-        } else {
-            prop_assert_eq!(result, Err(HandshakeError::InvalidKey), "a key of {} bytes", nonce.len());
-        }
+        let expected = if bytes == 16 { Ok(key.clone()) } else { Err(HandshakeError::InvalidKey) };
+        check_eq(
+            result,
+            expected,
+            &format!(
+                "validate_request() of the RFC's request with the key {key:?}, base64 of {bytes} bytes"
+            ),
+            BOOK.section("10.2 Validating the upgrade request"),
+        )
+        .map_err(TestCaseError::fail)?;
     }
 }
 
@@ -150,7 +162,7 @@ fn validate_request_accepts_chrome_and_firefox() {
 
 #[test]
 fn validate_request_refuses_each_broken_rule() {
-    let cases: [(&str, Edits); 19] = [
+    let cases: [(&str, Edits); 21] = [
         ("the RFC's request", &[]),
         ("POST", &[("GET", &["POST /chat HTTP/1.1"])]),
         ("lower-case get", &[("GET", &["get /chat HTTP/1.1"])]),
@@ -178,6 +190,17 @@ fn validate_request_refuses_each_broken_rule() {
         (
             "version 8",
             &[("Sec-WebSocket-Version", &["Sec-WebSocket-Version: 8"])],
+        ),
+        (
+            "versions 8, 13 in one header",
+            &[("Sec-WebSocket-Version", &["Sec-WebSocket-Version: 8, 13"])],
+        ),
+        (
+            "two version headers, both 13",
+            &[(
+                "Sec-WebSocket-Version",
+                &["Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13"],
+            )],
         ),
         ("no key", &[("Sec-WebSocket-Key", &[])]),
         (
@@ -587,7 +610,7 @@ fn check_response_accepts_the_rfcs_answer() {
 #[test]
 fn check_response_refuses_each_broken_rule() {
     let offered = ["chat", "superchat"];
-    let cases: [(&str, Edits); 13] = [
+    let cases: [(&str, Edits); 15] = [
         ("the RFC's response", &[]),
         ("200 OK", &[("HTTP/1.1", &["HTTP/1.1 200 OK"])]),
         ("302 redirect", &[("HTTP/1.1", &["HTTP/1.1 302 Found"])]),
@@ -609,6 +632,23 @@ fn check_response_refuses_each_broken_rule() {
             )],
         ),
         ("no accept", &[("Sec-WebSocket-Accept", &[])]),
+        (
+            "accept in upper case",
+            &[(
+                "Sec-WebSocket-Accept",
+                &["Sec-WebSocket-Accept: S3PPLMBITXAQ9KYGZZHZRBK+XOO="],
+            )],
+        ),
+        (
+            "two accepts",
+            &[(
+                "Sec-WebSocket-Accept",
+                &[
+                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+                ],
+            )],
+        ),
         (
             "an extension",
             &[(
@@ -935,6 +975,42 @@ fn accept_websocket_writes_the_rejection_and_returns_an_error() {
         "the bytes accept_websocket() wrote",
         read,
     );
+}
+
+/// A client that goes away before its head is complete: every later read returns 0 bytes.
+/// The server must give up with `UnexpectedEof`, not read 0 bytes again forever.
+#[test]
+fn accept_websocket_reports_a_client_that_closes_mid_head() {
+    let read = BOOK.section(SECTION_8);
+    let head = browsers::head(browsers::FIREFOX);
+    let half = head[..head.len() / 2].to_vec();
+    for (what, input) in [("no bytes at all", Vec::new()), ("half a head", half)] {
+        let sent = input.len();
+        let (kind, output) = deadline::within(
+            deadline::DEFAULT,
+            &format!("accept_websocket() of a client that sends {what}, then closes"),
+            read,
+            move || {
+                let mut stream = Scripted::new(input, 64);
+                let result = accept_websocket(&mut stream, &ServerConfig::default());
+                (result.map(|_| ()).map_err(|e| e.kind()), stream.output)
+            },
+        );
+        expect_eq(
+            kind,
+            Err(io::ErrorKind::UnexpectedEof),
+            &format!(
+                "accept_websocket() of a client that sends {what} ({sent} bytes), then closes"
+            ),
+            read,
+        );
+        expect_bytes(
+            &output,
+            b"",
+            &format!("the bytes accept_websocket() wrote to a client that left after {what}"),
+            read,
+        );
+    }
 }
 
 #[test]

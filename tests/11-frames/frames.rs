@@ -3,6 +3,7 @@
 //! The expected bytes come from RFC 6455 (section 5.7 gives worked examples) or are built
 //! field by field in `wire.rs`, never by one of the chapter's own functions.
 
+mod shown;
 mod wire;
 
 use chapter_11::{
@@ -11,6 +12,7 @@ use chapter_11::{
 };
 use std::fmt;
 
+use shown::{Shown, expect_decoded, expect_shown};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 use wire::*;
 
@@ -34,20 +36,6 @@ struct Hex(u8);
 impl fmt::Debug for Hex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:#X}", self.0)
-    }
-}
-
-/// A `FrameError` whose `ReservedOpcode` shows the opcode in hex (`ReservedOpcode(0xB)`).
-/// Compares exactly as the error itself does.
-#[derive(PartialEq)]
-struct OpcodeInHex(FrameError);
-
-impl fmt::Debug for OpcodeInHex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            FrameError::ReservedOpcode(bits) => write!(f, "ReservedOpcode({bits:#X})"),
-            other => write!(f, "{other:?}"),
-        }
     }
 }
 
@@ -136,7 +124,9 @@ fn encode_length_uses_16_bits_from_126_to_65535() {
         expect_bytes(
             &length_bytes(length),
             &expected,
-            &format!("encode_length({length}): 126, then 16 bits, most significant first"),
+            &format!(
+                "encode_length({length} = {length:#06x}): 126, then 16 bits, most significant first"
+            ),
             LENGTH,
         );
     }
@@ -162,7 +152,9 @@ fn encode_length_uses_64_bits_from_65536() {
         expect_bytes(
             &length_bytes(length),
             &expected,
-            &format!("encode_length({length}): 127, then 64 bits, most significant first"),
+            &format!(
+                "encode_length({length} = {length:#018x}): 127, then 64 bits, most significant first"
+            ),
             LENGTH,
         );
     }
@@ -400,16 +392,26 @@ fn encode_masks_every_size_class() {
     }
 }
 
+/// A bug others shipped: the MASK bit set on `out[1]`, which is only this frame's length
+/// byte when `out` started empty. Here `out` already holds a ping.
 #[test]
 fn encode_appends_to_what_is_in_out() {
-    let mut out = UNMASKED_PING.to_vec();
-    encode(&text(true, OpCode::Text, b"Hello"), None, &mut out);
-    expect_bytes(
-        &out,
-        &[UNMASKED_PING, UNMASKED_HELLO].concat(),
-        "encode into a Vec that already holds a ping: the ping stays, the frame follows",
-        ENCODE,
-    );
+    for (mask, frame, name) in [
+        (None, UNMASKED_HELLO, "an unmasked"),
+        (Some(RFC_KEY), MASKED_HELLO, "a masked"),
+    ] {
+        let mut out = UNMASKED_PING.to_vec();
+        encode(&text(true, OpCode::Text, b"Hello"), mask, &mut out);
+        expect_bytes(
+            &out,
+            &[UNMASKED_PING, frame].concat(),
+            &format!(
+                "encode of {name} Hello into a Vec that already holds a ping: the ping stays \
+                 as it was, the frame follows"
+            ),
+            ENCODE,
+        );
+    }
 }
 
 // ---------------------------------------------------------------- 11.6 Reading a header
@@ -469,7 +471,7 @@ fn parse_header_reads_the_rfc_examples() {
         ),
     ];
     for (wire, expected, consumed) in cases {
-        expect_eq(
+        expect_shown(
             parse_header(&wire),
             complete(expected, consumed),
             &format!(
@@ -496,7 +498,7 @@ fn parse_header_reads_the_rsv_bits_as_a_number() {
             mask: None,
             payload_len: 0,
         };
-        expect_eq(
+        expect_shown(
             found,
             complete(expected, 2),
             &format!("parse_header of {first:02x} 00: RSV1 = 4, RSV2 = 2, RSV3 = 1"),
@@ -509,7 +511,7 @@ fn parse_header_reads_the_rsv_bits_as_a_number() {
 #[test]
 fn parse_header_reads_the_64_bit_length_most_significant_byte_first() {
     let wire = [0x82, 0x7f, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77];
-    expect_eq(
+    expect_shown(
         parse_header(&wire),
         complete(
             header(true, OpCode::Binary, None, 0x0011_2233_4455_6677),
@@ -519,7 +521,7 @@ fn parse_header_reads_the_64_bit_length_most_significant_byte_first() {
         HEADER,
     );
     let wire = [0x82, 0xfe, 0xab, 0xcd, 1, 2, 3, 4];
-    expect_eq(
+    expect_shown(
         parse_header(&wire),
         complete(header(true, OpCode::Binary, Some([1, 2, 3, 4]), 0xabcd), 8),
         "parse_header of 82 fe ab cd 01 02 03 04 (16-bit length, then a key)",
@@ -528,36 +530,57 @@ fn parse_header_reads_the_64_bit_length_most_significant_byte_first() {
 }
 
 /// A bug others shipped: a header that arrives in two reads, the first part forgotten.
-/// Every prefix of a header asks for more, never for more than the header has left.
+/// Every prefix of a header asks for more, never for more than the header has left: with
+/// a 16- and a 64-bit length, each with and without a masking key.
 #[test]
 fn parse_header_asks_for_more_on_every_prefix() {
-    let wire = [0x82, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 9, 8, 7, 6];
-    for len in 0..wire.len() {
-        let found = parse_header(&wire[..len]);
-        let left = wire.len() - len;
-        let fits = matches!(found, Ok(HeaderRead::NeedMore(n)) if n >= 1 && n <= left);
-        expect_that(
-            fits,
-            &format!("parse_header of the first {len} of a 14-byte header"),
-            &format!("Ok(NeedMore(n)) with 1 <= n <= {left}"),
-            format!("{found:?}"),
+    let headers: [(&[u8], Header); 4] = [
+        (
+            &[0x82, 0x7e, 0x01, 0x00],
+            header(true, OpCode::Binary, None, 256),
+        ),
+        (
+            &[0x82, 0xfe, 0x01, 0x00, 9, 8, 7, 6],
+            header(true, OpCode::Binary, Some([9, 8, 7, 6]), 256),
+        ),
+        (
+            &[0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0],
+            header(true, OpCode::Binary, None, 65536),
+        ),
+        (
+            &[0x82, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 9, 8, 7, 6],
+            header(true, OpCode::Binary, Some([9, 8, 7, 6]), 65536),
+        ),
+    ];
+    for (wire, expected) in headers {
+        let shown = support::hex::hex_bytes(wire);
+        for len in 0..wire.len() {
+            let found = parse_header(&wire[..len]);
+            let left = wire.len() - len;
+            let fits = matches!(found, Ok(HeaderRead::NeedMore(n)) if n >= 1 && n <= left);
+            expect_that(
+                fits,
+                &format!("parse_header of the first {len} bytes of the header {shown}"),
+                &format!("Ok(NeedMore(n)) with 1 <= n <= {left}"),
+                format!("{:?}", Shown(&found)),
+                HEADER,
+            );
+        }
+        expect_shown(
+            parse_header(wire),
+            complete(expected, wire.len()),
+            &format!("parse_header of the whole header {shown}"),
             HEADER,
         );
     }
-    expect_eq(
-        parse_header(&wire),
-        complete(header(true, OpCode::Binary, Some([9, 8, 7, 6]), 65536), 14),
-        "parse_header of the whole 14-byte header",
-        HEADER,
-    );
 }
 
 #[test]
 fn parse_header_refuses_a_reserved_opcode_from_the_first_byte() {
     for bits in (0x3..=0x7).chain(0xb..=0xf) {
-        expect_eq(
-            parse_header(&[0x80 | bits]).map_err(OpcodeInHex),
-            Err(OpcodeInHex(FrameError::ReservedOpcode(bits))),
+        expect_shown(
+            parse_header(&[0x80 | bits]),
+            Err(FrameError::ReservedOpcode(bits)),
             &format!("parse_header of the single byte {:02x}", 0x80 | bits),
             HEADER,
         );
@@ -568,7 +591,7 @@ fn parse_header_refuses_a_reserved_opcode_from_the_first_byte() {
 fn parse_header_refuses_a_64_bit_length_with_the_top_bit_set() {
     // The MASK bit is set, but the key is not needed to see that the length is wrong.
     let wire = [0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0];
-    expect_eq(
+    expect_shown(
         parse_header(&wire),
         Err(FrameError::LengthTopBitSet),
         "parse_header of 82 ff 80 00 00 00 00 00 00 00",
@@ -581,14 +604,14 @@ fn parse_header_accepts_a_length_longer_than_needed() {
     // RFC 6455 asks senders for the shortest length; this decoder accepts a longer one
     // (the book explains why). 5 as 16 bits, then as 64 bits:
     let wire = [0x81, 0x7e, 0x00, 0x05];
-    expect_eq(
+    expect_shown(
         parse_header(&wire),
         complete(header(true, OpCode::Text, None, 5), 4),
         "parse_header of 81 7e 00 05",
         HEADER,
     );
     let wire = [0x81, 0x7f, 0, 0, 0, 0, 0, 0, 0, 5];
-    expect_eq(
+    expect_shown(
         parse_header(&wire),
         complete(header(true, OpCode::Text, None, 5), 10),
         "parse_header of 81 7f 00 00 00 00 00 00 00 05",
@@ -624,7 +647,7 @@ fn check_accepts_valid_headers() {
         expect_eq(
             check_as(role, MAX, valid),
             Ok(()),
-            &format!("a {role:?} decoder checking {valid:?}"),
+            &format!("a {role:?} decoder checking {:?}", Shown(&valid)),
             RULES,
         );
     }
@@ -759,7 +782,10 @@ fn check_reports_the_first_rule_broken() {
         expect_eq(
             check_as(Role::Client, 100, header),
             wanted,
-            &format!("a client decoder (maximum 100) checking {header:?}"),
+            &format!(
+                "a client decoder (maximum 100) checking {:?}",
+                Shown(&header)
+            ),
             RULES,
         );
         fix(&mut header);
@@ -767,7 +793,10 @@ fn check_reports_the_first_rule_broken() {
     expect_eq(
         check_as(Role::Client, 100, header),
         Ok(()),
-        &format!("a client decoder (maximum 100) checking {header:?}"),
+        &format!(
+            "a client decoder (maximum 100) checking {:?}",
+            Shown(&header)
+        ),
         RULES,
     );
 }
@@ -843,7 +872,7 @@ fn rfc_examples() -> Vec<(&'static str, Vec<u8>, Role, Frame)> {
 fn decode_reads_the_rfc_examples() {
     for (name, wire, role, frame) in rfc_examples() {
         let consumed = wire.len();
-        expect_eq(
+        expect_decoded(
             decode_as(role, MAX, &wire),
             Ok(Decoded::Frame { frame, consumed }),
             &format!("a {role:?} decoding the RFC's {name} example"),
@@ -856,16 +885,47 @@ fn decode_reads_the_rfc_examples() {
 fn decode_takes_one_frame_and_leaves_the_next() {
     let wire = [FRAGMENT_HEL, FRAGMENT_LO].concat();
     let mut decoder = Decoder::new(Role::Client, MAX);
-    expect_eq(
+    expect_decoded(
         decoder.decode(&wire),
         Ok(decoded(false, OpCode::Text, b"Hel", 5)),
         "decode of the two fragments 'Hel' and 'lo' in one buffer",
         DECODE,
     );
-    expect_eq(
+    expect_decoded(
         decoder.decode(&wire[5..]),
         Ok(decoded(true, OpCode::Continuation, b"lo", 4)),
         "decode of what is left after the first fragment",
+        DECODE,
+    );
+}
+
+/// RFC 6455 section 5.7's fragmented "Hel" + "lo", sent by a client: each fragment is
+/// masked, each with its own key. Both payloads must come out unmasked, the continuation
+/// frame's too.
+#[test]
+fn decode_unmasks_each_fragment_of_a_masked_message() {
+    let wire = [MASKED_FRAGMENT_HEL, MASKED_FRAGMENT_LO].concat();
+    let mut decoder = Decoder::new(Role::Server, MAX);
+    expect_decoded(
+        decoder.decode(&wire),
+        Ok(decoded(
+            false,
+            OpCode::Text,
+            b"Hel",
+            MASKED_FRAGMENT_HEL.len(),
+        )),
+        "a server decoding 'Hel' masked with 37 fa 21 3d, then 'lo' masked with a1 b2 c3 d4",
+        DECODE,
+    );
+    expect_decoded(
+        decoder.decode(&wire[MASKED_FRAGMENT_HEL.len()..]),
+        Ok(decoded(
+            true,
+            OpCode::Continuation,
+            b"lo",
+            MASKED_FRAGMENT_LO.len(),
+        )),
+        "a server decoding the continuation frame 'lo', masked with a1 b2 c3 d4",
         DECODE,
     );
 }
@@ -883,7 +943,7 @@ fn decode_asks_for_more_on_every_prefix() {
                 fits,
                 &format!("decode of the first {len} bytes of the RFC's {name} example"),
                 &format!("Ok(NeedMore(n)) with 1 <= n <= {left}"),
-                format!("{found:?}"),
+                format!("{:?}", Shown(&found)),
                 DECODE,
             );
         }
@@ -901,7 +961,7 @@ fn decode_reading_exactly_what_it_asks_for_ends_at_the_frame() {
                 other => break other,
             }
         };
-        expect_eq(
+        expect_decoded(
             result,
             Ok(Decoded::Frame {
                 frame,
@@ -919,7 +979,7 @@ fn decode_reading_exactly_what_it_asks_for_ends_at_the_frame() {
 #[test]
 fn decode_refuses_a_huge_length_from_10_bytes() {
     let wire = [0x82, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, MAX, &wire),
         Err(FrameError::TooLarge {
             length: u64::MAX >> 1,
@@ -933,9 +993,9 @@ fn decode_refuses_a_huge_length_from_10_bytes() {
 
 #[test]
 fn decode_refuses_a_reserved_opcode() {
-    expect_eq(
-        decode_as(Role::Client, MAX, &[0x83, 0x00]).map_err(OpcodeInHex),
-        Err(OpcodeInHex(FrameError::ReservedOpcode(0x3))),
+    expect_decoded(
+        decode_as(Role::Client, MAX, &[0x83, 0x00]),
+        Err(FrameError::ReservedOpcode(0x3)),
         "a client decoding 83 00",
         DECODE,
     );
@@ -943,7 +1003,7 @@ fn decode_refuses_a_reserved_opcode() {
 
 #[test]
 fn decode_refuses_an_rsv_bit() {
-    expect_eq(
+    expect_decoded(
         decode_as(
             Role::Client,
             MAX,
@@ -958,7 +1018,7 @@ fn decode_refuses_an_rsv_bit() {
 #[test]
 fn decode_refuses_a_control_frame_over_125_bytes() {
     let wire = reference_encode(true, 0x9, &counting(126), None);
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, MAX, &wire),
         Err(FrameError::ControlTooLong(126)),
         "a client decoding a ping of 126 bytes",
@@ -969,7 +1029,7 @@ fn decode_refuses_a_control_frame_over_125_bytes() {
 #[test]
 fn decode_refuses_a_fragmented_control_frame() {
     let wire = reference_encode(false, 0x9, b"Hello", None);
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, MAX, &wire),
         Err(FrameError::FragmentedControl),
         "a client decoding a ping without FIN",
@@ -979,7 +1039,7 @@ fn decode_refuses_a_fragmented_control_frame() {
 
 #[test]
 fn decode_refuses_an_unmasked_frame_from_a_client() {
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Server, MAX, UNMASKED_HELLO),
         Err(FrameError::UnmaskedFromClient),
         "a server decoding the RFC's unmasked Hello",
@@ -989,7 +1049,7 @@ fn decode_refuses_an_unmasked_frame_from_a_client() {
 
 #[test]
 fn decode_refuses_a_masked_frame_from_a_server() {
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, MAX, MASKED_HELLO),
         Err(FrameError::MaskedFromServer),
         "a client decoding the RFC's masked Hello",
@@ -1000,7 +1060,7 @@ fn decode_refuses_a_masked_frame_from_a_server() {
 #[test]
 fn decode_refuses_a_64_bit_length_with_the_top_bit_set() {
     let wire = [0x82, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 0x05];
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, usize::MAX, &wire),
         Err(FrameError::LengthTopBitSet),
         "a client without a limit decoding 82 7f 80 00 00 00 00 00 00 05",
@@ -1011,7 +1071,7 @@ fn decode_refuses_a_64_bit_length_with_the_top_bit_set() {
 #[test]
 fn decode_refuses_a_frame_over_the_maximum() {
     let wire = binary_256();
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, 255, &wire[..4]),
         Err(FrameError::TooLarge {
             length: 256,
@@ -1020,7 +1080,7 @@ fn decode_refuses_a_frame_over_the_maximum() {
         "a client with a maximum of 255 decoding the header of a 256-byte frame",
         DECODE,
     );
-    expect_eq(
+    expect_decoded(
         decode_as(Role::Client, 256, &wire),
         Ok(decoded(true, OpCode::Binary, &counting(256), wire.len())),
         "a client with a maximum of 256 decoding a 256-byte frame",
@@ -1062,7 +1122,7 @@ fn decode_errors_explain_themselves() {
         let head = &wire[..wire.len().min(10)];
         let shown = match decode_as(role, MAX, &wire) {
             Err(error) => format!("{error:?}\n    {error}"),
-            other => format!("not an error: {other:?}"),
+            other => format!("not an error: {:?}", Shown(&other)),
         };
         let more = if wire.len() > head.len() { " .." } else { "" };
         table.push_str(&format!(

@@ -1,14 +1,19 @@
 //! Property tests for chapter 11: rules that must hold for every input, checked on many
 //! random ones. When one fails, proptest shrinks the input to a small case and prints it.
+//!
+//! The checks return their failure (`check_eq(..).map_err(TestCaseError::fail)?`) instead
+//! of panicking, so proptest prints one message, for the smallest case, not one per step.
 
+mod shown;
 mod wire;
 
 use chapter_11::{
     Decoded, Decoder, Frame, FrameError, OpCode, Role, apply_mask, apply_mask_bytewise, encode,
 };
 use proptest::prelude::*;
-use proptest::test_runner::Config;
-use support::{Book, Section, expect_bytes, expect_eq, expect_that};
+use proptest::test_runner::{Config, TestCaseError};
+use shown::{InHex, Shown, check_bytes, check_frames};
+use support::{Book, Section, check_eq, check_that};
 use wire::{reference_encode, reference_mask};
 
 const BOOK: Book = Book::page("ch11-frames.md");
@@ -28,14 +33,17 @@ fn config() -> Config {
     }
 }
 
+/// Data, key, offset, bytes before and bytes after the masked slice.
+type MaskingCase = (InHex<Vec<u8>>, InHex<[u8; 4]>, usize, usize, usize);
+
 /// Masking inside a larger buffer: `before` bytes in front (so the slice starts at every
 /// alignment), `after` bytes behind, which must stay as they were.
 fn check_mask_in_place(
     mask: fn(&mut [u8], [u8; 4], usize),
     name: &str,
     read: Section,
-    (data, key, offset, before, after): (Vec<u8>, [u8; 4], usize, usize, usize),
-) {
+    (data, InHex(key), offset, before, after): MaskingCase,
+) -> Result<(), TestCaseError> {
     let mut buffer = vec![0xee; before];
     buffer.extend_from_slice(&data);
     buffer.extend(std::iter::repeat_n(0xee, after));
@@ -44,25 +52,33 @@ fn check_mask_in_place(
     let mut expected = vec![0xee; before];
     expected.extend(reference_mask(&data, key, offset));
     expected.extend(std::iter::repeat_n(0xee, after));
-    expect_bytes(
+    check_bytes(
         &buffer,
         &expected,
         &format!(
-            "{name} of {} bytes from offset {offset}, starting {before} bytes into a buffer",
-            data.len()
+            "{name} of {} bytes from offset {offset} with the key {}, starting {before} bytes \
+             into a buffer",
+            data.len(),
+            support::hex::hex_bytes(&key),
         ),
         read,
-    );
+    )
+    .map_err(TestCaseError::fail)
 }
 
-fn masking_case() -> impl Strategy<Value = (Vec<u8>, [u8; 4], usize, usize, usize)> {
+fn masking_case() -> impl Strategy<Value = MaskingCase> {
     (
-        prop::collection::vec(any::<u8>(), 0..300),
-        any::<[u8; 4]>(),
+        prop::collection::vec(any::<u8>(), 0..300).prop_map(InHex),
+        any::<[u8; 4]>().prop_map(InHex),
         prop_oneof![0..16usize, any::<usize>().prop_map(|o| o / 2)],
         0..16usize,
         0..9usize,
     )
+}
+
+/// A masking key or none, shown in hex.
+fn maybe_key() -> impl Strategy<Value = Option<InHex<[u8; 4]>>> {
+    prop::option::of(any::<[u8; 4]>().prop_map(InHex))
 }
 
 /// Frames of every size class: 7-bit (0-125), 16-bit (126-65535) and 64-bit lengths.
@@ -137,93 +153,112 @@ proptest! {
 
     #[test]
     fn apply_mask_bytewise_matches_the_rfc_at_every_offset(case in masking_case()) {
-        check_mask_in_place(apply_mask_bytewise, "apply_mask_bytewise", BYTEWISE, case);
+        support::print_each_panic_once();
+        check_mask_in_place(apply_mask_bytewise, "apply_mask_bytewise", BYTEWISE, case)?;
     }
 
     #[test]
     fn apply_mask_matches_the_rfc_at_every_length_offset_and_alignment(case in masking_case()) {
-        check_mask_in_place(apply_mask, "apply_mask", WORDWISE, case);
+        support::print_each_panic_once();
+        check_mask_in_place(apply_mask, "apply_mask", WORDWISE, case)?;
     }
 
+    /// Into a Vec that may already hold bytes (another frame): they stay, the frame follows.
     #[test]
     fn encode_matches_the_reference_in_every_size_class(
-        frame in frame(),
-        key in prop::option::of(any::<[u8; 4]>()),
+        frame in frame().prop_map(InHex),
+        key in maybe_key(),
+        before in prop::collection::vec(any::<u8>(), 0..4).prop_map(InHex),
     ) {
-        let mut out = Vec::new();
+        support::print_each_panic_once();
+        let key = key.map(|InHex(key)| key);
+        let mut out = before.to_vec();
         encode(&frame, key, &mut out);
-        let expected = reference_encode(frame.fin, opcode_bits(frame.opcode), &frame.payload, key);
-        expect_bytes(
+        let mut expected = before.to_vec();
+        expected.extend(reference_encode(frame.fin, opcode_bits(frame.opcode), &frame.payload, key));
+        let key = key.map_or("none".to_string(), |key| support::hex::hex_bytes(&key));
+        check_bytes(
             &out,
             &expected,
             &format!(
-                "encode of a {:?} frame, FIN {}, {} bytes, mask {key:02x?}",
-                frame.opcode, frame.fin, frame.payload.len()
+                "encode of a {:?} frame, FIN {}, {} bytes, key {key}, after {} byte(s) already in out",
+                frame.opcode, frame.fin, frame.payload.len(), before.len()
             ),
             ENCODE,
-        );
+        )
+        .map_err(TestCaseError::fail)?;
     }
 
     /// Frames a peer sent, in any chunking: the decoder gives back the same frames.
     #[test]
     fn decode_gives_back_every_frame_whatever_the_chunking(
-        frames in prop::collection::vec(prop_oneof![3 => frame(), 1 => control_frame()], 1..4),
-        keys in any::<[u8; 4]>(),
+        frames in prop::collection::vec(prop_oneof![3 => frame(), 1 => control_frame()], 1..4)
+            .prop_map(InHex),
+        keys in any::<[u8; 4]>().prop_map(InHex),
         from_client in any::<bool>(),
         chunks in prop::collection::vec(prop_oneof![1..16usize, 1..70000usize], 1..8),
     ) {
-        let (role, key) = if from_client { (Role::Server, Some(keys)) } else { (Role::Client, None) };
+        support::print_each_panic_once();
+        let (role, key) = if from_client { (Role::Server, Some(*keys)) } else { (Role::Client, None) };
         let wire: Vec<u8> = frames
             .iter()
             .flat_map(|f| reference_encode(f.fin, opcode_bits(f.opcode), &f.payload, key))
             .collect();
         let mut decoder = Decoder::new(role, 1 << 20);
         let (decoded, result, left) = decode_chunked(&mut decoder, &wire, &chunks);
-        expect_eq(result, Ok(()), "decoding valid frames", DECODE);
-        expect_eq(left, 0, "bytes left over after the last frame", DECODE);
-        expect_eq(decoded, frames, &format!("frames decoded by a {role:?} in chunks of {chunks:?}"), DECODE);
+        let what = format!("a {role:?} decoding {} frame(s) in chunks of {chunks:?}", frames.len());
+        check_eq(result, Ok(()), &what, DECODE).map_err(TestCaseError::fail)?;
+        check_eq(left, 0, &format!("bytes left over after {what}"), DECODE).map_err(TestCaseError::fail)?;
+        check_frames(&decoded, &frames, &format!("the frames from {what}"), DECODE).map_err(TestCaseError::fail)?;
     }
 
     /// encode, then decode: the same frame, for any payload, size class and chunking.
     #[test]
     fn encode_then_decode_gives_back_the_frame(
-        frame in prop_oneof![3 => frame(), 1 => control_frame()],
-        key in prop::option::of(any::<[u8; 4]>()),
+        frame in prop_oneof![3 => frame(), 1 => control_frame()].prop_map(InHex),
+        key in maybe_key(),
         chunks in prop::collection::vec(1..100000usize, 1..4),
     ) {
+        support::print_each_panic_once();
+        let (InHex(frame), key) = (frame, key.map(|InHex(key)| key));
         let mut wire = Vec::new();
         encode(&frame, key, &mut wire);
         let role = if key.is_some() { Role::Server } else { Role::Client };
         let (decoded, result, left) = decode_chunked(&mut Decoder::new(role, 1 << 20), &wire, &chunks);
-        expect_eq(result, Ok(()), "decoding an encoded frame", DECODE);
-        expect_eq(left, 0, "bytes left over after the frame", DECODE);
-        expect_eq(decoded, vec![frame], "the frame after encode and decode", DECODE);
+        let what = format!("a {role:?} decoding an encoded frame in chunks of {chunks:?}");
+        check_eq(result, Ok(()), &what, DECODE).map_err(TestCaseError::fail)?;
+        check_eq(left, 0, &format!("bytes left over after {what}"), DECODE).map_err(TestCaseError::fail)?;
+        check_frames(&decoded, &vec![frame], &format!("the frame after encode and {what}"), DECODE)
+            .map_err(TestCaseError::fail)?;
     }
 
     /// Arbitrary bytes never make the decoder panic, and every answer is sensible.
     #[test]
     fn decode_never_panics_on_arbitrary_bytes(
-        bytes in arbitrary_bytes(),
+        bytes in arbitrary_bytes().prop_map(InHex),
         server in any::<bool>(),
         max in 0..300usize,
     ) {
+        support::print_each_panic_once();
         let role = if server { Role::Server } else { Role::Client };
         let mut decoder = Decoder::new(role, max);
         let mut rest = &bytes[..];
         loop {
             match decoder.decode(rest) {
                 Ok(Decoded::NeedMore(n)) => {
-                    expect_that(n >= 1, "NeedMore(n) on arbitrary bytes", "n >= 1", n, DECODE);
+                    check_that(n >= 1, "NeedMore(n) on arbitrary bytes", "n >= 1", n, DECODE)
+                        .map_err(TestCaseError::fail)?;
                     break;
                 }
                 Ok(Decoded::Frame { frame, consumed }) => {
-                    expect_that(
+                    check_that(
                         consumed >= 2 + frame.payload.len() && consumed <= rest.len(),
                         "consumed by a frame decoded from arbitrary bytes",
                         &format!("between {} and {}", 2 + frame.payload.len(), rest.len()),
                         consumed,
                         DECODE,
-                    );
+                    )
+                    .map_err(TestCaseError::fail)?;
                     rest = &rest[consumed..];
                 }
                 Err(_) => break,
@@ -235,20 +270,29 @@ proptest! {
     /// more (never past what the whole needs), or gives what the whole input gives.
     #[test]
     fn decode_gives_the_same_answer_on_every_prefix(
-        bytes in arbitrary_bytes(),
+        bytes in arbitrary_bytes().prop_map(InHex),
         server in any::<bool>(),
     ) {
+        support::print_each_panic_once();
         let role = if server { Role::Server } else { Role::Client };
         let whole = Decoder::new(role, 100).decode(&bytes);
         for len in 0..bytes.len() {
             let prefix = Decoder::new(role, 100).decode(&bytes[..len]);
-            expect_that(
+            check_that(
                 consistent(len, &prefix, bytes.len(), &whole),
-                &format!("decode of the first {len} of {} bytes", bytes.len()),
-                &format!("NeedMore(n) that stays within the frame, or what all the bytes give: {whole:?}"),
-                format!("{prefix:?}"),
+                &format!(
+                    "a {role:?} decoding the first {len} of the {} bytes {}",
+                    bytes.len(),
+                    support::hex::hex_bytes(&bytes)
+                ),
+                &format!(
+                    "NeedMore(n) that stays within the frame, or what all the bytes give: {:?}",
+                    Shown(&whole)
+                ),
+                format!("{:?}", Shown(&prefix)),
                 DECODE,
-            );
+            )
+            .map_err(TestCaseError::fail)?;
         }
     }
 }

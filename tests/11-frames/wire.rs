@@ -19,6 +19,11 @@ pub const MASKED_HELLO: &[u8] = &[
 pub const FRAGMENT_HEL: &[u8] = &[0x01, 0x03, 0x48, 0x65, 0x6c];
 /// ... and the second and last, "lo".
 pub const FRAGMENT_LO: &[u8] = &[0x80, 0x02, 0x6c, 0x6f];
+/// Not in the RFC: its fragmented "Hel" + "lo" as a client sends it, each fragment masked
+/// with its own key. "Hel" with the RFC's key (so the bytes are those of the masked "Hello")...
+pub const MASKED_FRAGMENT_HEL: &[u8] = &[0x01, 0x83, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d];
+/// ... and "lo" with the key a1 b2 c3 d4: 0x6c ^ 0xa1 = 0xcd, 0x6f ^ 0xb2 = 0xdd.
+pub const MASKED_FRAGMENT_LO: &[u8] = &[0x80, 0x82, 0xa1, 0xb2, 0xc3, 0xd4, 0xcd, 0xdd];
 /// "Unmasked Ping request".
 pub const UNMASKED_PING: &[u8] = &[0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f];
 /// "Masked Ping response" (a Pong).

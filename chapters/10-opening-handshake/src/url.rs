@@ -64,9 +64,11 @@ impl WsUrl {
     /// In this order: the scheme before `://`, any case (`wss` is
     /// `SecureNotSupported`, anything else `NotWebSocket`); a `#` anywhere is a
     /// `Fragment`; the authority runs to the first `/` or `?`, and the rest is the
-    /// resource (`/` when empty; a lone `?query` gets a `/` in front). The authority is
-    /// `host` or `host:port`, where an IPv6 host is written in brackets, `[::1]:9001`. A
-    /// host is non-empty [`is_host_char`]s, or a valid `Ipv6Addr` inside brackets.
+    /// resource (`/` when empty; a lone `?query` gets a `/` in front), which must be
+    /// visible ASCII only, else `InvalidResource`. Last the authority: `host` or
+    /// `host:port`, where an IPv6 host is written in brackets, `[::1]:9001`. A host is
+    /// non-empty [`is_host_char`]s, or a valid `Ipv6Addr` inside brackets (else
+    /// `InvalidHost`); a port is 1 to 65535 in digits only (else `InvalidPort`).
     pub fn parse(url: &str) -> Result<WsUrl, UrlError> {
         todo!("scheme, fragment, authority and resource, then host and port")
     }

@@ -1,7 +1,8 @@
-//! How much faster is masking eight bytes at a time? Run it optimised:
+//! How much faster is masking eight bytes at a time? Run it optimised, on your code:
 //!
-//!     cargo run --release -p solution-11 --example mask_speed
+//!     cargo run --release -p chapter-11 --example mask_speed
 //!
+//! or on the reference solution, with `-p solution-11`. (This one file serves both crates.)
 //! Masks the same 16 MiB buffer with each version and prints the throughput.
 
 use std::hint::black_box;
