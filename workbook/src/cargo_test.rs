@@ -33,7 +33,7 @@ impl Run {
     }
 }
 
-/// `cargo test -p PACKAGE`, every test run even after a failure, killed after `limit`.
+/// `cargo test -p PACKAGE`, every test run even after a failure, stopped after `limit`.
 pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
     let args = [
         "test",
@@ -53,13 +53,52 @@ pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
         }
     };
     let mut run = parse(&output.stdout);
-    if run.outcomes.is_empty() {
+    if let Some(limit) = output.timed_out {
+        run.broken = Some(format!(
+            "`cargo test -p {package}` was stopped after {} s: a test did not finish. \
+             Every test here gives up after a few seconds, so one that runs on has a loop \
+             that never ends, or waits without a deadline.",
+            limit.as_secs()
+        ));
+    } else if run.outcomes.is_empty() {
         run.broken = Some(format!(
             "`cargo test -p {package}` ran no test:\n{}",
             tail(&output.stderr, 25)
         ));
     }
     run
+}
+
+/// Builds a package's tests (slow the first time), then runs them under `run_limit`: a
+/// test that hangs is stopped after `run_limit`, however long the build took.
+pub fn build_and_run(
+    root: &Path,
+    package: &str,
+    build_limit: Duration,
+    run_limit: Duration,
+) -> Run {
+    let build = cargo(
+        root,
+        &["test", "--package", package, "--no-run"],
+        &[],
+        build_limit,
+    );
+    let broken = match build {
+        Err(problem) => problem,
+        Ok(output) if output.timed_out.is_some() => format!(
+            "building the tests of {package} took longer than {} s and was stopped",
+            build_limit.as_secs()
+        ),
+        Ok(output) if !output.success => format!(
+            "`cargo test -p {package}` does not build:\n{}",
+            tail(&output.stderr, 25)
+        ),
+        Ok(_) => return run(root, package, run_limit),
+    };
+    Run {
+        broken: Some(broken),
+        ..Run::default()
+    }
 }
 
 /// The test names of a package, as `cargo test -- --list` prints them.
@@ -81,11 +120,13 @@ pub fn list(root: &Path, package: &str, limit: Duration) -> Result<Vec<String>, 
 
 pub struct Output {
     pub success: bool,
+    /// Stopped after the time limit; `stdout` and `stderr` hold what came before.
+    pub timed_out: Option<Duration>,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// Runs cargo with `args`, then `--`, then `test_args`; kills it after `limit`.
+/// Runs cargo with `args`, then `--`, then `test_args`; stops it after `limit`.
 pub fn cargo(
     root: &Path,
     args: &[&str],
@@ -105,6 +146,10 @@ pub fn cargo(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // cargo and the test binary it starts share a new process group, so a test that hangs
+    // can be stopped together with cargo (killing cargo alone leaves the test running).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let shown = format!("cargo {} -- {}", args.join(" "), test_args.join(" "));
     let mut child = command
         .spawn()
@@ -112,25 +157,34 @@ pub fn cargo(
     let stdout = drain(child.stdout.take().unwrap());
     let stderr = drain(child.stderr.take().unwrap());
     let started = Instant::now();
+    let mut timed_out = None;
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status;
         }
         if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "`{shown}` did not finish within {} s and was stopped: does a test wait forever?",
-                limit.as_secs()
-            ));
+            stop_group(&mut child);
+            timed_out = Some(limit);
+            break child.wait().map_err(|e| e.to_string())?;
         }
         thread::sleep(Duration::from_millis(50));
     };
     Ok(Output {
-        success: status.success(),
+        success: status.success() && timed_out.is_none(),
+        timed_out,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
     })
+}
+
+/// Kills `child` and, on Unix, every process of its group (the test binary cargo runs).
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let group = format!("-{}", child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    }
+    let _ = child.kill();
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {

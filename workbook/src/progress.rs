@@ -229,6 +229,22 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
             style.bad("The chapter does not build or did not finish:")
         )
         .unwrap();
+        // After a timeout, the tests that had reported nothing are the ones still running.
+        let unfinished: Vec<&str> = chapter
+            .exercises
+            .iter()
+            .flat_map(|e| &e.tests)
+            .filter(|t| !run.outcomes.contains_key(*t))
+            .map(String::as_str)
+            .collect();
+        if !run.outcomes.is_empty() && !unfinished.is_empty() {
+            writeln!(
+                out,
+                "\nstill running when it was stopped: {}",
+                unfinished.join(", ")
+            )
+            .unwrap();
+        }
         return out;
     }
     let first_open = result.first_open_exercise().map(|e| &e.id);

@@ -143,7 +143,8 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
-    let solved = run_outcomes(root, &chapter.solution_package());
+    let solved =
+        cargo_test::build_and_run(root, &chapter.solution_package(), BUILD_LIMIT, RUN_LIMIT);
     report.record(
         &format!("chapter {n}: every test passes on the solution"),
         outcome_problems(&tests, &solved, Outcome::Passed, "solution"),
@@ -151,7 +152,8 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
-    let unsolved = run_outcomes(root, &chapter.exercise_package());
+    let unsolved =
+        cargo_test::build_and_run(root, &chapter.exercise_package(), BUILD_LIMIT, RUN_LIMIT);
     report.record(
         &format!("chapter {n}: every test fails on the unsolved exercise"),
         outcome_problems(&tests, &unsolved, Outcome::Failed, "unsolved exercise"),
@@ -159,52 +161,35 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 }
 
-/// Builds first (which may be slow), then runs under the short deadline.
-fn run_outcomes(root: &Path, package: &str) -> Result<cargo_test::Run, String> {
-    let build = cargo_test::cargo(
-        root,
-        &["test", "--package", package, "--no-run"],
-        &[],
-        BUILD_LIMIT,
-    )?;
-    if !build.success {
-        return Err(format!(
-            "`cargo test -p {package}` does not build:\n{}",
-            cargo_test::tail(&build.stderr, 25)
-        ));
-    }
-    let run = cargo_test::run(root, package, RUN_LIMIT);
-    match run.broken {
-        Some(broken) => Err(broken),
-        None => Ok(run),
-    }
-}
-
 fn outcome_problems(
     tests: &[String],
-    run: &Result<cargo_test::Run, String>,
+    run: &cargo_test::Run,
     wanted: Outcome,
     on: &str,
 ) -> Vec<String> {
-    let run = match run {
-        Ok(run) => run,
-        Err(problem) => return vec![problem.clone()],
-    };
-    tests
-        .iter()
-        .filter_map(|test| match run.outcomes.get(test) {
-            Some(outcome) if *outcome == wanted => None,
-            Some(Outcome::Passed) => Some(format!(
-                "{test} passes on the {on}: it checks nothing the reader writes"
-            )),
-            Some(Outcome::Failed) => Some(match run.messages.get(test) {
-                Some(message) => format!("{test} fails on the {on}:\n{message}"),
-                None => format!("{test} fails on the {on}"),
+    let mut problems: Vec<String> = run.broken.iter().cloned().collect();
+    let ran_to_the_end = run.broken.is_none();
+    problems.extend(
+        tests
+            .iter()
+            .filter_map(|test| match run.outcomes.get(test) {
+                Some(outcome) if *outcome == wanted => None,
+                Some(Outcome::Passed) => Some(format!(
+                    "{test} passes on the {on}: it checks nothing the reader writes"
+                )),
+                Some(Outcome::Failed) => Some(match run.messages.get(test) {
+                    Some(message) => format!("{test} fails on the {on}:\n{message}"),
+                    None => format!("{test} fails on the {on}"),
+                }),
+                Some(Outcome::Ignored) => Some(format!("{test} is ignored; every test must run")),
+                None if ran_to_the_end => Some(format!("{test} did not run on the {on}")),
+                None if !run.outcomes.is_empty() => {
+                    Some(format!("{test} had not finished on the {on}"))
+                }
+                None => None,
             }),
-            Some(Outcome::Ignored) => Some(format!("{test} is ignored; every test must run")),
-            None => Some(format!("{test} did not run on the {on}")),
-        })
-        .collect()
+    );
+    problems
 }
 
 /// The committed exercise files must be exactly what the solution generates.
@@ -368,7 +353,11 @@ fn command_problems(result: Result<cargo_test::Output, String>) -> Vec<String> {
     match result {
         Ok(output) if output.success => Vec::new(),
         Ok(output) => vec![format!(
-            "{}\n{}",
+            "{}{}\n{}",
+            output
+                .timed_out
+                .map(|limit| format!("stopped after {} s\n", limit.as_secs()))
+                .unwrap_or_default(),
             cargo_test::tail(&output.stdout, 20),
             cargo_test::tail(&output.stderr, 40)
         )],

@@ -83,6 +83,25 @@ fn check_lists_exercises_and_shows_the_failure_and_hint_of_the_next_one() {
 }
 
 #[test]
+fn check_stops_a_test_that_never_ends_and_names_it() {
+    let root = fixture("endless");
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    // A solution that loops forever on one input: adds_zero never finishes.
+    let endless = "if b == 0 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    a + b";
+    std::fs::write(&lib, text.replace("todo!(\"add a and b\")", endless)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .args(["check", "1"])
+        .env("WORKBOOK_ROOT", &root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("WORKBOOK_RUN_LIMIT", "3")
+        .output()
+        .expect("run the workbook command");
+    assert!(!output.status.success());
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
 fn reset_puts_a_chapter_back_to_unsolved() {
     let root = fixture("reset");
     solve_first_exercise(&root);

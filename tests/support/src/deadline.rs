@@ -47,7 +47,8 @@ where
         Err(mpsc::RecvTimeoutError::Timeout) => Failure {
             what: what.to_string(),
             expected: format!("to finish within {limit:?}"),
-            found: "still blocked when the time ran out (a read or accept waiting for bytes or a peer that never comes?)"
+            found: "still running when the time ran out: a loop that never ends, or a read, \
+                    accept or connect waiting for something that never comes?"
                 .to_string(),
             read,
         }
