@@ -4,7 +4,7 @@
 //! addresses itself with std and socket2. The servers under test run on their own thread
 //! and are told how many clients to expect, so a passing test ends every thread it started.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Debug, Write as _};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic;
@@ -32,8 +32,22 @@ fn closed_port() -> (Socket, SocketAddr) {
     (socket, address)
 }
 
-fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
-    result.map(|_| ()).map_err(|e| e.kind())
+/// How a call ended: the kind of its error, or what it returned instead, so that a failure
+/// shows the value (`Ok(TcpStream { .. })`) where an error was expected.
+fn kind<T: Debug>(result: io::Result<T>) -> Result<Returned, io::ErrorKind> {
+    result
+        .map(|value| Returned(format!("{value:?}")))
+        .map_err(|e| e.kind())
+}
+
+/// A value an exercise returned, shown as its `Debug` text.
+#[derive(PartialEq)]
+struct Returned(String);
+
+impl Debug for Returned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 // ---------------------------------------------------------------- 3.1 connect_any
@@ -98,11 +112,63 @@ fn connect_any_tries_the_next_address_after_a_refusal() {
 
 #[test]
 fn connect_any_without_addresses_is_invalid_input() {
+    let read = BOOK.section("3.1 Connecting, or why not");
+    let result = deadline::within(deadline::DEFAULT, "connect_any(&[])", read, || {
+        kind(connect_any(&[], IO_TIMEOUT))
+    });
     expect_eq(
-        kind(connect_any(&[], IO_TIMEOUT)),
+        result,
         Err(io::ErrorKind::InvalidInput),
         "connect_any() with an empty list of addresses",
-        BOOK.section("3.1 Connecting, or why not"),
+        read,
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn connect_any_returns_the_error_of_the_last_address() {
+    let read = BOOK.section("3.1 Connecting, or why not");
+    let silent = unanswered_port();
+    let (_closed, refusing) = closed_port();
+    let addresses = [silent.address, refusing];
+    let result = deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+        kind(connect_any(&addresses, Duration::from_millis(300)))
+    });
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionRefused),
+        "connect_any([a port that never answers, a refusing port], 300 ms): the error of the \
+         last attempt (TimedOut here would be the first attempt's error)",
+        read,
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn connect_any_gives_each_address_its_own_timeout() {
+    let read = BOOK.section("3.1 Connecting, or why not");
+    let silent = unanswered_port();
+    let listener = net::listener();
+    let listening = listener.local_addr().unwrap();
+    let addresses = [silent.address, listening];
+    // A connect without a limit waits about two minutes for a port that never answers.
+    let stream = expect_ok(
+        deadline::within(
+            Duration::from_secs(3),
+            "connect_any([a port that never answers, a listener], 300 ms): at most 300 ms \
+             for the first address, then the second",
+            read,
+            move || connect_any(&addresses, Duration::from_millis(300)),
+        ),
+        "connect_any([a port that never answers, a listener], 300 ms)",
+        "a stream connected to the second address, once the first timed out",
+        read,
+    );
+    expect_eq(
+        stream.peer_addr().unwrap(),
+        listening,
+        "the peer of connect_any([a port that never answers, a listener]): the second address",
+        read,
     );
 }
 
@@ -288,14 +354,15 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
         }
     }
 
-    /// Reads exactly `len` bytes.
-    fn receive(&mut self, stream: &mut TcpStream, len: usize) -> Vec<u8> {
+    /// Reads the echo of `sent`: as many bytes as were sent.
+    fn receive_echo(&mut self, stream: &mut TcpStream, sent: &[u8]) -> Vec<u8> {
+        let expected = format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
         let mut received = Vec::new();
-        while received.len() < len {
-            match self.read_once(stream, len - received.len()) {
+        while received.len() < sent.len() {
+            match self.read_once(stream, sent.len() - received.len()) {
                 Ok(bytes) if !bytes.is_empty() => received.extend(bytes),
-                Ok(_) => self.cut_short(&received, &format!("{len} bytes"), "end of file"),
-                Err(e) => self.cut_short(&received, &format!("{len} bytes"), &e.to_string()),
+                Ok(_) => self.cut_short(&received, &expected, "end of file"),
+                Err(e) => self.cut_short(&received, &expected, &e.to_string()),
             }
         }
         received
@@ -313,22 +380,23 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
         }
     }
 
-    /// Waits up to `wait` for a reply to start; reads all `len` bytes of it if one does.
-    fn reply_within(
+    /// Waits up to `wait` for the echo of `sent` to start; reads all of it if it does.
+    fn echo_within(
         &mut self,
         stream: &mut TcpStream,
-        len: usize,
+        sent: &[u8],
         wait: Duration,
     ) -> Option<Vec<u8>> {
+        let expected = format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
         stream.set_read_timeout(Some(wait)).unwrap();
         match stream.peek(&mut [0]) {
-            Ok(0) => self.cut_short(&[], &format!("{len} bytes"), "end of file"),
-            Ok(_) => Some(self.receive(stream, len)),
+            Ok(0) => self.cut_short(&[], &expected, "end of file"),
+            Ok(_) => Some(self.receive_echo(stream, sent)),
             Err(e) if is_timeout(&e) => {
                 self.check(Duration::ZERO);
                 None
             }
-            Err(e) => self.cut_short(&[], &format!("{len} bytes"), &e.to_string()),
+            Err(e) => self.cut_short(&[], &expected, &e.to_string()),
         }
     }
 
@@ -360,8 +428,8 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
             what: format!("the bytes sent back by {}", self.what),
             expected: expected.to_string(),
             found: format!(
-                "{} bytes, then {then}{}",
-                received.len(),
+                "{}, then {then}{}",
+                some_bytes(received),
                 self.returned_note()
             ),
             read: self.read,
@@ -389,6 +457,15 @@ fn quoted(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
+/// `0 bytes`, `2 bytes ("a1")`: a count, and the bytes as text when there are few.
+fn some_bytes(bytes: &[u8]) -> String {
+    match bytes.len() {
+        0 => "0 bytes".to_string(),
+        n if n <= 64 => format!("{n} bytes ({})", quoted(bytes)),
+        n => format!("{n} bytes"),
+    }
+}
+
 // ---------------------------------------------------------------- 3.3 echo
 
 // ANCHOR: echo_events_test
@@ -408,7 +485,7 @@ fn echo_connection_events() {
     for message in [&b"hello"[..], b", sockets!"] {
         echoing.send(&mut client, message);
         events.push(format!("client  send      {}", quoted(message)));
-        let back = echoing.receive(&mut client, message.len());
+        let back = echoing.receive_echo(&mut client, message);
         events.push(format!("client  receive   {}", quoted(&back)));
     }
     echoing.stop_sending(&mut client);
@@ -518,7 +595,7 @@ fn a_is_served_when_b_arrives(
 
     let mut a = server.connect();
     server.watched.send(&mut a, b"a1");
-    let back = server.watched.receive(&mut a, 2);
+    let back = server.watched.receive_echo(&mut a, b"a1");
     log(format!(
         "A connects, sends \"a1\", gets {} back",
         quoted(&back)
@@ -527,7 +604,7 @@ fn a_is_served_when_b_arrives(
     let mut b = server.connect();
     server.watched.send(&mut b, b"b1");
     log("B connects, sends \"b1\"".into());
-    let early = server.watched.reply_within(&mut b, 2, wait);
+    let early = server.watched.echo_within(&mut b, b"b1", wait);
     match &early {
         None => log(format!("B waits {wait:?}: no reply")),
         Some(back) => log(format!(
@@ -537,7 +614,7 @@ fn a_is_served_when_b_arrives(
     }
 
     server.watched.send(&mut a, b"a2");
-    let back = server.watched.receive(&mut a, 2);
+    let back = server.watched.receive_echo(&mut a, b"a2");
     log(format!("A sends \"a2\", gets {} back", quoted(&back)));
     server.watched.stop_sending(&mut a);
     let rest = server.watched.receive_to_end(&mut a);
@@ -547,7 +624,7 @@ fn a_is_served_when_b_arrives(
     ));
 
     if early.is_none() {
-        let back = server.watched.receive(&mut b, 2);
+        let back = server.watched.receive_echo(&mut b, b"b1");
         log(format!("B gets {} back, now that A is done", quoted(&back)));
     }
     server.watched.stop_sending(&mut b);
@@ -645,7 +722,17 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
         }
         for (i, client) in clients.iter_mut().enumerate() {
             let message = format!("client {i}, round {round}\n");
-            let back = server.watched.receive(client, message.len());
+            let wait = Duration::from_secs(2); // a reply ends the wait at once
+            let Some(back) = server.watched.echo_within(client, message.as_bytes(), wait) else {
+                Failure {
+                    what: format!("what client {i} got back in round {round}, all 4 connected"),
+                    expected: format!("the echo of {}", quoted(message.as_bytes())),
+                    found: "no reply within 2 s: is this server serving one client at a time?"
+                        .to_string(),
+                    read,
+                }
+                .fail()
+            };
             support::expect_bytes(
                 &back,
                 message.as_bytes(),
@@ -673,8 +760,11 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
 fn start_connect_returns_before_the_handshake_ends() {
     let read = BOOK.section("3.6 Connecting without waiting");
     let listener = net::listener();
+    let address = listener.local_addr().unwrap();
     let (socket, start) = expect_ok(
-        start_connect(listener.local_addr().unwrap()),
+        deadline::within(deadline::DEFAULT, "start_connect()", read, move || {
+            start_connect(address)
+        }),
         "start_connect()",
         "a non-blocking socket and how its connect started",
         read,
@@ -688,10 +778,14 @@ fn start_connect_returns_before_the_handshake_ends() {
     // Linux always answers a non-blocking connect over TCP with EINPROGRESS, even on
     // loopback; other systems may finish the handshake at once.
     #[cfg(target_os = "linux")]
-    expect_eq(
-        start,
-        ConnectStart::InProgress,
+    expect_that(
+        start == ConnectStart::InProgress,
         "what start_connect() said about its connect",
+        "InProgress: on Linux a non-blocking connect returns EINPROGRESS at once",
+        format!(
+            "{start:?}: the connect waited for the handshake. Was O_NONBLOCK set \
+             (set_nonblocking(true)) before connect, not after?"
+        ),
         read,
     );
     #[cfg(not(target_os = "linux"))]
@@ -702,18 +796,23 @@ fn start_connect_returns_before_the_handshake_ends() {
 #[test]
 fn start_connect_takes_the_family_of_the_address() {
     let listener = TcpListener::bind(net::loopback_v6()).unwrap();
+    let address = listener.local_addr().unwrap();
+    let read = BOOK.section("3.6 Connecting without waiting");
+    let started = deadline::within(deadline::DEFAULT, "start_connect()", read, move || {
+        start_connect(address)
+    });
     let (socket, _) = expect_ok(
-        start_connect(listener.local_addr().unwrap()),
+        started,
         "start_connect([::1]:port)",
         "an IPv6 socket and how its connect started",
-        BOOK.section("3.6 Connecting without waiting"),
+        read,
     );
     expect_that(
         socket.local_addr().unwrap().is_ipv6(),
         "the family of the socket start_connect([::1]:port) made",
         "IPv6",
         format!("{:?}", socket.local_addr().unwrap().domain()),
-        BOOK.section("3.6 Connecting without waiting"),
+        read,
     );
 }
 
@@ -759,7 +858,7 @@ fn finish_connect_completes_to_a_listener() {
     stream.write_all(b"hi").unwrap();
     let mut buffer = [0; 2];
     accepted.read_exact(&mut buffer).unwrap();
-    expect_eq(
+    support::expect_bytes(
         &buffer,
         b"hi",
         "bytes sent over the finished connection",
@@ -784,12 +883,18 @@ fn finish_connect_reports_a_refusal() {
 }
 
 // ANCHOR: timeout_test
+/// A port where a connect neither succeeds nor fails, for as long as this value lives.
+#[cfg(target_os = "linux")]
+struct Unanswered {
+    address: SocketAddr,
+    _listener: Socket,
+    _queued: Vec<TcpStream>,
+}
+
 /// A listener with backlog 0 takes one connection into its queue. While nobody accepts,
 /// Linux drops the SYN of every further one: that connect neither succeeds nor fails.
 #[cfg(target_os = "linux")]
-#[test]
-fn finish_connect_gives_up_at_its_timeout() {
-    let read = BOOK.section("3.7 Waiting for the handshake");
+fn unanswered_port() -> Unanswered {
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     listener.bind(&net::loopback_v4().into()).unwrap();
     listener.listen(0).unwrap();
@@ -802,8 +907,19 @@ fn finish_connect_gives_up_at_its_timeout() {
             "the listen queue of backlog 0 never filled"
         );
     }
+    Unanswered {
+        address,
+        _listener: listener,
+        _queued: queued,
+    }
+}
 
-    let socket = started_by_test(address);
+#[cfg(target_os = "linux")]
+#[test]
+fn finish_connect_gives_up_at_its_timeout() {
+    let read = BOOK.section("3.7 Waiting for the handshake");
+    let silent = unanswered_port();
+    let socket = started_by_test(silent.address);
     let limit = Duration::from_millis(300);
     let started = Instant::now();
     let result = deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {

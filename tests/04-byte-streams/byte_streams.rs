@@ -15,8 +15,8 @@ use chapter_4::{
     Deadline, HEADER_LEN, Lines, Store, call, fill, read_frame, respond, send_all, serve,
     write_frame, write_line,
 };
-use peers::{Cut, Full, Interrupting, Stingy};
-use support::hex::Annotated;
+use peers::{Cut, Full, Interrupting, Recorder, Stingy};
+use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
@@ -85,11 +85,13 @@ fn fill_collects_bytes_written_one_at_a_time() {
 #[test]
 fn fill_asks_again_after_an_interrupted_read() {
     let read = BOOK.section("4.1 Reading a whole buffer");
-    let mut reader = Interrupting::new(Cursor::new(b"0123456789".to_vec()));
-    let mut buffer = [0; 10];
-    let result = fill(&mut reader, &mut buffer);
+    let (result, buffer) = deadline::within(deadline::DEFAULT, "fill()", read, || {
+        let mut reader = Interrupting::new(Cursor::new(b"0123456789".to_vec()));
+        let mut buffer = [0; 10];
+        (kind(fill(&mut reader, &mut buffer)), buffer)
+    });
     expect_eq(
-        kind(result),
+        result,
         Ok(()),
         "fill() from a reader interrupted before every other read",
         read,
@@ -118,11 +120,13 @@ fn fill_reports_a_stream_that_ends_too_soon() {
 #[test]
 fn send_all_finishes_what_short_writes_leave() {
     let read = BOOK.section("4.2 Writing a whole buffer");
-    let mut writer = Stingy::default();
     let sent = b"a message longer than one write takes";
-    let result = send_all(&mut writer, sent);
+    let (result, writer) = deadline::within(deadline::DEFAULT, "send_all()", read, || {
+        let mut writer = Stingy::default();
+        (kind(send_all(&mut writer, sent)), writer)
+    });
     expect_eq(
-        kind(result),
+        result,
         Ok(()),
         "send_all() to a writer that takes 3 bytes a call and is often interrupted",
         read,
@@ -133,10 +137,14 @@ fn send_all_finishes_what_short_writes_leave() {
 #[test]
 fn send_all_reports_a_writer_that_takes_nothing() {
     let read = BOOK.section("4.2 Writing a whole buffer");
-    let mut writer = Full::default();
-    let result = send_all(&mut writer, b"12345");
+    let what = "send_all() to a writer that takes 2 bytes, then returns Ok(0) (without an \
+                Ok(0) check, send_all() asks it again and again, forever)";
+    let (result, writer) = deadline::within(deadline::DEFAULT, what, read, || {
+        let mut writer = Full::default();
+        (kind(send_all(&mut writer, b"12345")), writer)
+    });
     expect_eq(
-        kind(result),
+        result,
         Err(io::ErrorKind::WriteZero),
         "send_all() to a writer that takes 2 bytes, then returns Ok(0)",
         read,
@@ -197,15 +205,18 @@ fn lines_from_one_merged_write() {
 #[test]
 fn lines_end_inside_a_message_is_unexpected_eof() {
     let read = BOOK.section("4.3 Framing by delimiter");
-    let mut lines = Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
+    let (first, second) = deadline::within(deadline::DEFAULT, "Lines::next_line()", read, || {
+        let mut lines = Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
+        (outcome(lines.next_line()), outcome(lines.next_line()))
+    });
     expect_eq(
-        outcome(lines.next_line()),
+        first,
         Ok(Some("complete".into())),
         "the first message of \"complete\\nincompl\"",
         read,
     );
     expect_eq(
-        outcome(lines.next_line()),
+        second,
         Err(io::ErrorKind::UnexpectedEof),
         "next_line() when the stream ends inside a message",
         read,
@@ -219,23 +230,29 @@ fn lines_longer_than_the_limit_are_refused() {
     wire.push(b'\n');
     wire.extend([b'y'; 17]);
     wire.push(b'\n');
-    let mut lines = Lines::new(Cursor::new(wire), 16);
+    let (exact, over, endless) =
+        deadline::within(deadline::DEFAULT, "Lines::next_line()", read, || {
+            let mut lines = Lines::new(Cursor::new(wire), 16);
+            let exact = outcome(lines.next_line());
+            let over = outcome(lines.next_line());
+            // A peer that never sends a delimiter must not make the reader buffer without end.
+            let endless = Cursor::new(vec![b'z'; 1 << 20]);
+            (exact, over, outcome(Lines::new(endless, 1024).next_line()))
+        });
     expect_eq(
-        outcome(lines.next_line()),
+        exact,
         Ok(Some("x".repeat(16))),
         "next_line() of a message exactly as long as the limit (16)",
         read,
     );
     expect_eq(
-        outcome(lines.next_line()),
+        over,
         Err(io::ErrorKind::InvalidData),
         "next_line() of a message one byte over the limit",
         read,
     );
-    // A peer that never sends a delimiter must not make the reader buffer without end.
-    let endless = Cursor::new(vec![b'z'; 1 << 20]);
     expect_eq(
-        outcome(Lines::new(endless, 1024).next_line()),
+        endless,
         Err(io::ErrorKind::InvalidData),
         "next_line() with limit 1024 of 1 MiB without a delimiter",
         read,
@@ -258,6 +275,25 @@ fn write_line_ends_each_message_with_the_delimiter() {
         &wire,
         &lines_on_the_wire(),
         "the bytes write_line() wrote",
+        read,
+    );
+}
+
+#[test]
+fn write_line_sends_message_and_delimiter_in_one_write() {
+    let read = BOOK.section("4.3 Framing by delimiter");
+    let mut writer = Recorder::default();
+    expect_ok(
+        write_line(&mut writer, b"hello"),
+        "write_line() of \"hello\"",
+        "the message and its \\n written",
+        read,
+    );
+    expect_eq(
+        writer.texts(),
+        vec!["hello\n".to_string()],
+        "the write calls write_line(\"hello\") made: one, with the message and its \\n \
+         (two writes may leave as two packets)",
         read,
     );
 }
@@ -366,13 +402,40 @@ fn read_frame_refuses_a_length_over_the_limit() {
 }
 
 #[test]
+fn write_frame_sends_header_and_payload_in_one_write() {
+    let read = BOOK.section("4.4 Framing by length");
+    let mut writer = Recorder::default();
+    expect_ok(
+        write_frame(&mut writer, b"hello"),
+        "write_frame() of \"hello\"",
+        "the length and the payload written",
+        read,
+    );
+    expect_eq(
+        writer
+            .writes
+            .iter()
+            .map(|w| hex_bytes(w))
+            .collect::<Vec<_>>(),
+        vec![hex_bytes(&frame(b"hello"))],
+        "the write calls write_frame(\"hello\") made, in hex: one, with the header and the \
+         payload (two writes may leave as two packets)",
+        read,
+    );
+}
+
+#[test]
 fn read_frame_end_inside_a_frame_is_unexpected_eof() {
     let read = BOOK.section("4.4 Framing by length");
     let whole = frame(b"hello");
     for cut in [2, HEADER_LEN + 3] {
-        let mut reader = Cursor::new(whole[..cut].to_vec());
+        let reader = Cursor::new(whole[..cut].to_vec());
+        let result = deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
+            let mut reader = reader;
+            outcome(read_frame(&mut reader, 1024))
+        });
         expect_eq(
-            outcome(read_frame(&mut reader, 1024)),
+            result,
             Err(io::ErrorKind::UnexpectedEof),
             &format!("read_frame() when the stream ends after {cut} of the frame's 9 bytes"),
             read,
@@ -445,6 +508,34 @@ fn deadline_covers_the_whole_message_not_each_read() {
         "how long the Deadline of 500 ms took to give up",
         "about 500 ms: the limit is for all the reads together",
         format!("{waited:?}"),
+        read,
+    );
+}
+
+#[test]
+fn deadline_that_has_passed_fails_even_with_bytes_waiting() {
+    let read = BOOK.section("4.5 A deadline for the whole message");
+    let (reading, mut writing) = net::connected_pair();
+    writing.write_all(b"hello").unwrap();
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "reading through a Deadline",
+        read,
+        move || {
+            let mut buffer = [0; 5];
+            // A limit of zero: the deadline has passed before the first read starts.
+            let mut passed = Deadline::new(&reading, Duration::ZERO);
+            passed
+                .read(&mut buffer)
+                .map(|n| String::from_utf8_lossy(&buffer[..n]).into_owned())
+                .map_err(|e| e.kind())
+        },
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::TimedOut),
+        "a read through a Deadline whose time is up, with 5 bytes waiting: no time left is \
+         TimedOut, checked before set_read_timeout (which refuses zero: InvalidInput)",
         read,
     );
 }
@@ -651,6 +742,38 @@ fn serve_gives_up_on_a_client_that_stalls_mid_request() {
     drop(client);
 }
 
+#[test]
+fn serve_gives_each_request_its_own_limit() {
+    let read = BOOK.section("4.7 Serving and calling");
+    // Six PINGs 200 ms apart: each arrives well within the 800 ms limit, but all of them
+    // take over 1 s. One Deadline for the whole connection runs out before the last.
+    let limit = Duration::from_millis(800);
+    let (mut client, serving) = serving(limit);
+    client.set_nodelay(true).unwrap();
+    let mut pongs = 0;
+    for i in 0..6 {
+        if i > 0 {
+            thread::sleep(Duration::from_millis(200));
+        }
+        if client.write_all(&frame(b"PING")).is_err() {
+            break; // serve() has stopped already; what it returned says why
+        }
+        match read_test_frame(&mut client) {
+            Ok(response) if response == b"PONG" => pongs += 1,
+            _ => break,
+        }
+    }
+    let _ = client.shutdown(Shutdown::Write);
+    let result = served(serving, read).map_err(|e| e.kind());
+    expect_eq(
+        (pongs, result),
+        (6, Ok(6)),
+        "(PONGs received, what serve(.., 800 ms) returned) for 6 PINGs sent 200 ms apart, \
+         1 s in all: each request gets its own 800 ms, a new Deadline for each",
+        read,
+    );
+}
+
 /// A server of the test's own: reads one request frame and answers with `response`, one
 /// byte per write. Returns the request it read.
 fn test_server(response: Option<&'static [u8]>) -> (TcpStream, thread::JoinHandle<Vec<u8>>) {
@@ -693,7 +816,9 @@ fn call_reports_a_server_that_closes_without_answering() {
     let read = BOOK.section("4.7 Serving and calling");
     let (client, answering) = test_server(None);
     let result = deadline::within(deadline::DEFAULT, "call()", read, move || {
-        kind(call(&client, b"PING", Duration::from_secs(3)))
+        call(&client, b"PING", Duration::from_secs(3))
+            .map(|response| String::from_utf8_lossy(&response).into_owned())
+            .map_err(|e| e.kind())
     });
     let _ = answering.join();
     expect_eq(

@@ -139,3 +139,31 @@ impl Write for Full {
         Ok(())
     }
 }
+
+/// A writer that takes everything and keeps the bytes of each write call apart, to show
+/// how many writes a message took.
+#[derive(Default)]
+pub struct Recorder {
+    pub writes: Vec<Vec<u8>>,
+}
+
+impl Recorder {
+    /// Each write's bytes as text.
+    pub fn texts(&self) -> Vec<String> {
+        self.writes
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect()
+    }
+}
+
+impl Write for Recorder {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.writes.push(bytes.to_vec());
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -68,8 +68,8 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
     let mut question = Vec::new();
     (&server).read_to_end(&mut question).unwrap();
     expect_eq(
-        question.as_slice(),
-        b"question".as_slice(),
+        String::from_utf8_lossy(&question),
+        "question".into(),
         "what the server read before end-of-file",
         read,
     );
@@ -78,9 +78,9 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
     drop(server);
     let (answer, ended) = read_all(&client);
     expect_eq(
-        (answer.as_slice(), ended.as_str()),
-        (b"answer".as_slice(), "end-of-file"),
-        "what the client read after finish_sending()",
+        (String::from_utf8_lossy(&answer), ended.as_str()),
+        ("answer".into(), "end-of-file"),
+        "what the client read after finish_sending(), and how its stream ended",
         read,
     );
 }
@@ -225,8 +225,8 @@ fn request_reply_close_sequence() {
         String::from_utf8_lossy(&reply)
     ));
     expect_eq(
-        reply.as_slice(),
-        b"HALF-CLOSED, NOT CLOSED".as_slice(),
+        String::from_utf8_lossy(&reply),
+        "HALF-CLOSED, NOT CLOSED".into(),
         "the reply request_reply() returned",
         BOOK.section("5.3 Request, end-of-file, reply"),
     );
@@ -475,7 +475,9 @@ fn close_gracefully_delivers_every_byte_of_a_large_reply() {
         read,
         move || read_all(&client), // returns, and the client closes, at the end
     );
-    let discarded = join(server);
+    let discarded = deadline::within(deadline::DEFAULT, "close_gracefully()", read, || {
+        join(server)
+    });
 
     expect_eq(
         (reply.len(), ended.as_str()),
@@ -529,6 +531,43 @@ fn close_gracefully_gives_up_after_the_wait() {
         one_read(&client).as_str(),
         "Ok(0): end-of-file",
         "the peer's read after close_gracefully() gave up",
+        read,
+    );
+}
+
+#[test]
+fn close_gracefully_counts_its_wait_for_the_whole_drain() {
+    let read = BOOK.section("5.6 Closing gracefully");
+    let (client, server) = net::connected_pair();
+    client.set_nodelay(true).unwrap();
+    // The peer sends a byte every 20 ms for 2 s and never finishes: each read gets a byte
+    // long before a read timeout of 300 ms, so only a total for the drain ends it in time.
+    thread::spawn(move || {
+        let stop = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < stop && (&client).write_all(b".").is_ok() {
+            thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let wait = Duration::from_millis(300);
+    let started = Instant::now();
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "close_gracefully() with a peer that sends a byte every 20 ms",
+        read,
+        move || close_gracefully(server, wait).map_err(|e| e.kind()),
+    );
+    let waited = started.elapsed();
+    expect_that(
+        waited < wait + Duration::from_secs(1),
+        "how long close_gracefully(300 ms) took while the peer sent a byte every 20 ms for 2 s",
+        "about 300 ms: the wait is a total for the whole drain, not a timeout for each read",
+        format!("{waited:?}"),
+        read,
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::TimedOut),
+        "close_gracefully(300 ms) when the peer sends a byte every 20 ms and never finishes",
         read,
     );
 }

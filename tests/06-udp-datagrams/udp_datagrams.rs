@@ -7,14 +7,17 @@ mod peers;
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_6::{Datagram, Retry, call, connect_to, decode, encode, exchange, receive, send_each};
 use peers::{Echo, Loss, Relay, closed_port, numbered};
-use support::hex::Annotated;
+use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::redact::Names;
-use support::{Book, deadline, expect_eq, expect_ok, expect_that};
+use support::{Book, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch06-udp-datagrams.md");
 
@@ -38,6 +41,30 @@ fn receive_whole(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 /// Bytes as text, so a failure shows "PING 7" rather than a list of numbers.
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What `decode` made of a datagram, in a form a failure message shows well.
+#[derive(Debug, PartialEq)]
+enum Decoded {
+    /// The id, and the payload in hex.
+    Ok(u32, String),
+    Err(io::ErrorKind),
+    /// `decode` panicked, with this message.
+    Panicked(String),
+}
+
+fn decoded(datagram: &[u8]) -> Decoded {
+    match panic::catch_unwind(AssertUnwindSafe(|| decode(datagram))) {
+        Ok(Ok((id, payload))) => Decoded::Ok(id, hex_bytes(payload)),
+        Ok(Err(e)) => Decoded::Err(e.kind()),
+        Err(panic) => Decoded::Panicked(
+            panic
+                .downcast_ref::<&str>()
+                .map(|m| m.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default(),
+        ),
+    }
 }
 
 // ---------------------------------------------------------------- 6.1
@@ -177,7 +204,12 @@ fn connect_to_takes_datagrams_from_the_server_only() {
     );
     socket.send(b"hello").unwrap();
     let (hello, client) = receive_whole(&server);
-    expect_eq(hello.as_slice(), b"hello", "what the server received", read);
+    expect_eq(
+        text(&hello),
+        text(b"hello"),
+        "what the server received",
+        read,
+    );
     // The stranger's datagram comes first, but the kernel drops it: not from the peer.
     stranger.send_to(b"from a stranger", client).unwrap();
     server.send_to(b"from the server", client).unwrap();
@@ -185,9 +217,37 @@ fn connect_to_takes_datagrams_from_the_server_only() {
     let mut buffer = [0; 64];
     let len = socket.recv(&mut buffer).unwrap();
     expect_eq(
-        &buffer[..len],
-        b"from the server".as_slice(),
+        text(&buffer[..len]),
+        text(b"from the server"),
         "the first datagram a connected socket receives when a stranger sent one first",
+        read,
+    );
+}
+
+#[test]
+fn connect_to_an_ipv6_server_binds_an_ipv6_socket() {
+    let read = BOOK.section("6.3 Connected UDP");
+    let server = UdpSocket::bind(net::loopback_v6()).unwrap();
+    server.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
+    let address = server.local_addr().unwrap();
+    let socket = expect_ok(
+        connect_to(address),
+        "connect_to([::1]:port)",
+        "a socket bound to [::]:0, the server's family, and connected to it",
+        read,
+    );
+    expect_eq(
+        socket.peer_addr().map_err(|e| e.kind()),
+        Ok(address),
+        "peer_addr() of the socket connect_to([::1]:port) returned",
+        read,
+    );
+    socket.send(b"hello over IPv6").unwrap();
+    let (hello, _) = receive_whole(&server);
+    expect_eq(
+        text(&hello),
+        text(b"hello over IPv6"),
+        "what the IPv6 server received",
         read,
     );
 }
@@ -260,8 +320,8 @@ fn exchange_times_out_when_nobody_answers() {
         read,
     );
     expect_eq(
-        receive_whole(&silent).0.as_slice(),
-        b"hello?",
+        text(&receive_whole(&silent).0),
+        text(b"hello?"),
         "what the silent server received",
         read,
     );
@@ -291,9 +351,9 @@ fn exchange_passes_refused_on() {
 #[test]
 fn encode_puts_the_id_first_in_network_byte_order() {
     let datagram = encode(0x0102_0304, b"ping");
-    expect_eq(
-        datagram.as_slice(),
-        [1, 2, 3, 4, b'p', b'i', b'n', b'g'].as_slice(),
+    expect_bytes(
+        &datagram,
+        &[1, 2, 3, 4, b'p', b'i', b'n', b'g'],
         "encode(0x01020304, \"ping\")",
         BOOK.section("6.5 Numbering requests"),
     );
@@ -312,9 +372,13 @@ fn decode_reads_what_encode_wrote() {
     for (id, payload) in [(0, &b""[..]), (7, b"ping 7"), (u32::MAX, b"\x00\xff")] {
         let datagram = numbered(id, payload);
         expect_eq(
-            decode(&datagram).map_err(|e| e.kind()),
-            Ok((id, payload)),
-            &format!("decode() of the test's own encoding of id {id}, {payload:?}"),
+            decoded(&datagram),
+            Decoded::Ok(id, hex_bytes(payload)),
+            &format!(
+                "decode() of the test's own encoding of id {id} and payload {:?}: \
+                 (id, payload in hex)",
+                text(payload)
+            ),
             read,
         );
     }
@@ -324,9 +388,14 @@ fn decode_reads_what_encode_wrote() {
 fn decode_rejects_a_datagram_too_short_for_an_id() {
     for short in [&b""[..], b"\x01", b"\x01\x02\x03"] {
         expect_eq(
-            decode(short).map_err(|e| e.kind()),
-            Err(io::ErrorKind::InvalidData),
-            &format!("decode() of {} bytes", short.len()),
+            decoded(short),
+            Decoded::Err(io::ErrorKind::InvalidData),
+            &format!(
+                "decode() of {} bytes [{}]: a datagram too short for an id is an error, \
+                 not a panic",
+                short.len(),
+                hex_bytes(short)
+            ),
             BOOK.section("6.5 Numbering requests"),
         );
     }
@@ -451,9 +520,9 @@ fn call_skips_stale_and_malformed_replies() {
     let request = answering
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p));
-    expect_eq(
-        request,
-        numbered(7, b"ping 7"),
+    expect_bytes(
+        &request,
+        &numbered(7, b"ping 7"),
         "the request call(7, \"ping 7\") sent",
         read,
     );
@@ -461,6 +530,61 @@ fn call_skips_stale_and_malformed_replies() {
         reply.map(|r| text(&r)).map_err(|e| e.kind()),
         Ok("PING 7".to_string()),
         "call(7) when a reply to request 6 and a 1-byte datagram arrive first",
+        read,
+    );
+}
+
+#[test]
+fn call_keeps_its_deadline_while_junk_arrives() {
+    let read = BOOK.section("6.6 Timeout and retry");
+    let server = net::udp();
+    let socket = connected(server.local_addr().unwrap());
+    let budget = Retry {
+        attempts: 2,
+        timeout: Duration::from_millis(250),
+    };
+    // The server never answers request 3. Every 20 ms, for 2 s or until the test is over,
+    // it sends a late reply to request 2 or a 1-byte datagram: never a silence of 250 ms.
+    let (stop, stopped) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        let Ok((_, client)) = server.recv_from(&mut [0; 64]) else {
+            return;
+        };
+        let give_up = Instant::now() + Duration::from_secs(2);
+        for turn in 0.. {
+            let junk = if turn % 2 == 0 {
+                numbered(2, b"PING 2")
+            } else {
+                vec![0x07]
+            };
+            let _ = server.send_to(&junk, client);
+            let over = stopped.recv_timeout(Duration::from_millis(20))
+                != Err(mpsc::RecvTimeoutError::Timeout);
+            if over || Instant::now() >= give_up {
+                return;
+            }
+        }
+    });
+    let started = Instant::now();
+    let result = deadline::within(deadline::DEFAULT, "call()", read, move || {
+        call(&socket, 3, b"ping 3", budget)
+            .map(|r| text(&r))
+            .map_err(|e| e.kind())
+    });
+    let waited = started.elapsed();
+    drop(stop);
+    expect_that(
+        waited < Duration::from_millis(1500),
+        "how long call() with 2 attempts of 250 ms took while a datagram that is not its \
+         reply arrived every 20 ms for 2 s",
+        "about 500 ms: a skipped datagram leaves the attempt's deadline where it was",
+        format!("{waited:?}: did each skipped datagram start a fresh timeout?"),
+        read,
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::TimedOut),
+        "call(3) when only late replies to request 2 and 1-byte datagrams arrive",
         read,
     );
 }
