@@ -5,51 +5,16 @@
 //! every test in it.) Without counting, allocating first goes unseen: Linux hands out a
 //! zeroed 1 GiB buffer without touching its memory, and the check then fails as it should.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::{self, Cursor};
 
 use chapter_4::read_frame;
+use support::alloc::allocated_by;
 use support::{Book, deadline, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count(bytes: usize) {
-    let _ = ALLOCATED.try_with(|n| n.set(n.get().saturating_add(bytes)));
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the counter is a
-// thread-local Cell that needs no allocation itself.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-
-    /// Passed on as it is, so a huge `vec![0; len]` stays as cheap as without counting.
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count(new_size);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: support::alloc::Counting = support::alloc::Counting;
 
 #[test]
 fn read_frame_sets_nothing_aside_for_a_length_over_the_limit() {
@@ -58,9 +23,7 @@ fn read_frame_sets_nothing_aside_for_a_length_over_the_limit() {
     let header = (1u32 << 30).to_be_bytes().to_vec();
     let (result, allocated) = deadline::within(deadline::DEFAULT, "read_frame()", read, || {
         let mut reader = Cursor::new(header);
-        let before = ALLOCATED.with(Cell::get);
-        let result = read_frame(&mut reader, 1024);
-        let allocated = ALLOCATED.with(Cell::get) - before;
+        let (result, allocated) = allocated_by(|| read_frame(&mut reader, 1024));
         let result = result
             .map(|payload| payload.map(|p| p.len()))
             .map_err(|e| e.kind());

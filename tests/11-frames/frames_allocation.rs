@@ -4,49 +4,20 @@
 //! can see what `decode` allocated. (Its own program, because the counting allocator
 //! serves every test in it.)
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use chapter_11::{Decoded, Decoder, FrameError, Role};
+use support::alloc::allocated_by;
 use support::report::Failure;
 use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch11-frames.md");
 const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the counter is a
-// thread-local Cell that needs no allocation itself.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATED.try_with(|n| n.set(n.get() + layout.size()));
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATED.try_with(|n| n.set(n.get() + new_size));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: support::alloc::Counting = support::alloc::Counting;
 
 /// Runs `decode` and returns its result with the bytes it allocated on the way.
 fn decode_counting(decoder: &mut Decoder, input: &[u8]) -> (Result<Decoded, FrameError>, usize) {
-    let before = ALLOCATED.with(Cell::get);
-    let result = decoder.decode(input);
-    let allocated = ALLOCATED.with(Cell::get) - before;
-    (result, allocated)
+    allocated_by(|| decoder.decode(input))
 }
 
 /// The header of an unmasked binary frame announcing `length` bytes (64-bit length).

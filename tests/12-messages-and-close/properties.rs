@@ -38,15 +38,6 @@ fn config(cases: u32) -> ProptestConfig {
 // (`check_eq(..).map_err(TestCaseError::fail)?`): proptest then shrinks a failing case
 // quietly and prints one message, for the smallest input it found.
 
-/// Pieces of bytes as hex, one pair of brackets per piece: `[c3] [a9 21]`.
-fn show_pieces(pieces: &[&[u8]]) -> String {
-    let shown: Vec<String> = pieces
-        .iter()
-        .map(|p| format!("[{}]", hex_bytes(p)))
-        .collect();
-    shown.join(" ")
-}
-
 /// Events one per line, whole payloads shown (text as text, other bytes in hex), the event
 /// at `first_difference` marked.
 fn show_events(events: &[Event], first_difference: usize) -> String {
@@ -203,7 +194,7 @@ proptest! {
         });
         check_that(
             found == expected,
-            &format!("the validator on the pieces {}", show_pieces(&pieces)),
+            &format!("the validator on the pieces {}", support::hex::pieces(&pieces)),
             &expected,
             &found,
             UTF8,

@@ -24,14 +24,6 @@ fn first_failure(pieces: &[&[u8]]) -> Result<(), usize> {
     validator.finish().map_err(|_| pieces.len() + 1)
 }
 
-fn show_pieces(pieces: &[&[u8]]) -> String {
-    let shown: Vec<String> = pieces
-        .iter()
-        .map(|p| format!("[{}]", hex_bytes(p)))
-        .collect();
-    shown.join(" ")
-}
-
 #[test]
 fn utf8_validator_accepts_a_code_point_cut_anywhere() {
     // One code point of each length: 1 byte (a), 2 (é), 3 (€) and 4 (𝄞, a musical clef).
@@ -44,7 +36,7 @@ fn utf8_validator_accepts_a_code_point_cut_anywhere() {
                 Ok(()),
                 &format!(
                     "feed() and finish() of valid text in three pieces {}",
-                    show_pieces(&pieces)
+                    support::hex::pieces(&pieces)
                 ),
                 BOOK.section(UTF8),
             );
@@ -102,7 +94,7 @@ fn utf8_validator_fails_as_soon_as_the_proof_arrives() {
         };
         table.push_str(&format!(
             "{name}\n    {} -> {outcome}\n",
-            show_pieces(pieces)
+            support::hex::pieces(pieces)
         ));
     }
     insta::assert_snapshot!(table);

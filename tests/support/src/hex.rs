@@ -45,6 +45,15 @@ pub fn hex_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Pieces of bytes (the chunks a stream arrived in), each in brackets: `[c3] [a9 21]`.
+pub fn pieces(pieces: &[&[u8]]) -> String {
+    let shown: Vec<String> = pieces
+        .iter()
+        .map(|piece| format!("[{}]", hex_bytes(piece)))
+        .collect();
+    shown.join(" ")
+}
+
 /// Printable ASCII as itself, everything else as `.`.
 pub fn printable(bytes: &[u8]) -> String {
     bytes

@@ -9,7 +9,9 @@
 //! - [`redact`]: replace ports and addresses so snapshots are the same on every machine.
 //! - [`hex`]: annotated hex dumps and byte-by-byte comparisons with a caret.
 //! - [`report`]: the one failure-message style every check uses.
+//! - [`alloc`]: count what code allocates, to show a limit is checked before memory is set aside.
 
+pub mod alloc;
 pub mod deadline;
 pub mod hex;
 pub mod net;
