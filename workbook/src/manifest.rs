@@ -35,7 +35,8 @@ pub struct Exercise {
     /// `1.3`: chapter and position.
     pub id: String,
     pub title: String,
-    /// The function the reader writes, to point at in the exercise file.
+    /// The function the reader writes, to point at in the exercise file; several are
+    /// separated by commas (`"get_all, list"`).
     pub function: String,
     /// The heading in the chapter's book page that explains this exercise.
     pub section: String,
@@ -96,6 +97,16 @@ impl Manifest {
             }
         }
         problems
+    }
+}
+
+impl Exercise {
+    /// The functions of this exercise, in the order the manifest names them.
+    pub fn functions(&self) -> impl Iterator<Item = &str> {
+        self.function
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
     }
 }
 

@@ -183,19 +183,38 @@ fn next_step(results: &[ChapterResult], style: Style) -> String {
 
 fn where_to_work(result: &ChapterResult, exercise: &Exercise) -> String {
     let chapter = result.chapter;
-    let file = result
-        .files
-        .get(&exercise.function)
-        .cloned()
-        .unwrap_or_else(|| format!("chapters/{}/src/", chapter.slug));
-    format!(
-        "  edit   {file}  (fn {})\n  read   book/src/{}, section \"{}\"\n  check  cargo workbook check {}   (or: cargo test -p {})\n",
-        exercise.function,
-        chapter.page,
-        exercise.section,
+    // An exercise may have several functions, possibly in several files: one line each file.
+    let mut places: Vec<(String, Vec<&str>)> = Vec::new();
+    for function in exercise.functions() {
+        let file = result
+            .files
+            .get(function)
+            .cloned()
+            .unwrap_or_else(|| format!("chapters/{}/src/", chapter.slug));
+        match places.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, functions)) => functions.push(function),
+            None => places.push((file, vec![function])),
+        }
+    }
+    let mut out = String::new();
+    for (file, functions) in places {
+        let functions: Vec<String> = functions.iter().map(|f| format!("fn {f}")).collect();
+        writeln!(out, "  edit   {file}  ({})", functions.join(", ")).unwrap();
+    }
+    writeln!(
+        out,
+        "  read   book/src/{}, section \"{}\"",
+        chapter.page, exercise.section
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "  check  cargo workbook check {}   (or: cargo test -p {})",
         chapter.number,
         chapter.exercise_package()
     )
+    .unwrap();
+    out
 }
 
 /// One chapter, exercise by exercise, with the failure and hint of the first open one.
@@ -353,9 +372,10 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
     chapter
         .exercises
         .iter()
-        .filter_map(|exercise| {
+        .flat_map(|exercise| exercise.functions())
+        .filter_map(|function| {
             // `Decoder::decode` is declared as `fn decode` inside an impl block.
-            let name = exercise.function.rsplit("::").next().unwrap_or_default();
+            let name = function.rsplit("::").next().unwrap_or_default();
             let declaration = format!("fn {name}");
             let (file, _) = sources.iter().find(|(_, text)| {
                 text.match_indices(&declaration).any(|(at, _)| {
@@ -363,7 +383,7 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
                     matches!(next, Some('(' | '<'))
                 })
             })?;
-            Some((exercise.function.clone(), file.clone()))
+            Some((function.to_string(), file.clone()))
         })
         .collect()
 }
