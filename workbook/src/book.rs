@@ -94,18 +94,84 @@ fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A page that quotes a failing stub (`panicked at chapters/.../x.rs:12:5`) must point at
+/// a `todo!` there: the quote goes stale when the exercise file changes.
+pub fn quoted_location_problems(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, text) in pages(root) {
+        for (line, location) in stub_locations(&text) {
+            if let Err(problem) = points_at_todo(root, &location) {
+                problems.push(format!("book/src/{name}:{line}: {location}: {problem}"));
+            }
+        }
+    }
+    problems
+}
+
+/// `(line number, "chapters/x/src/y.rs:12:5")` for each quoted location in a page.
+fn stub_locations(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices("chapters/") {
+            let rest = &line[at..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "/_-.:".contains(c)))
+                .unwrap_or(rest.len());
+            let location = rest[..end].trim_end_matches([':', '.']);
+            let parts: Vec<&str> = location.rsplitn(3, ':').collect();
+            let is_location = parts.len() == 3
+                && parts[2].ends_with(".rs")
+                && parts[..2]
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            if is_location {
+                found.push((index + 1, location.to_string()));
+            }
+        }
+    }
+    found
+}
+
+fn points_at_todo(root: &Path, location: &str) -> Result<(), String> {
+    let mut parts = location.rsplitn(3, ':');
+    let column: usize = parts.next().unwrap().parse().unwrap();
+    let line: usize = parts.next().unwrap().parse().unwrap();
+    let file = parts.next().unwrap();
+    let text =
+        std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read it: {e}"))?;
+    let at = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.get(column.saturating_sub(1)..));
+    match at {
+        Some(rest) if rest.starts_with("todo!") => Ok(()),
+        _ => {
+            Err("no todo! starts there (run the test on the stub and copy the new location)".into())
+        }
+    }
+}
+
+/// Every page of the book: `(file name, text)`, sorted by name.
+fn pages(root: &Path) -> Vec<(String, String)> {
+    let mut paths: Vec<_> = std::fs::read_dir(root.join("book/src"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap_or_default())
+        })
+        .collect()
+}
+
 /// Every `{{#include file}}` or `{{#include file:anchor}}` in every page must resolve.
 pub fn include_problems(root: &Path) -> Vec<String> {
     let src = root.join("book/src");
     let mut problems = Vec::new();
-    let mut pages: Vec<_> = std::fs::read_dir(&src)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    pages.retain(|p| p.extension().is_some_and(|e| e == "md"));
-    pages.sort();
-    for page in pages {
-        let text = std::fs::read_to_string(&page).unwrap_or_default();
-        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+    for (name, text) in pages(root) {
         for (line, target) in includes(&text) {
             if let Err(problem) = resolve(&src, &target) {
                 problems.push(format!(
@@ -175,6 +241,15 @@ mod tests {
                 ("1. One".into(), "ch01.md".into()),
                 ("2. Two".into(), String::new()),
             ]
+        );
+    }
+
+    #[test]
+    fn finds_quoted_stub_locations() {
+        let page = "thread 't' panicked at chapters/01-x/src/lib.rs:14:5:\nsee chapters/01-x/src/ and chapters/a.rs:3";
+        assert_eq!(
+            stub_locations(page),
+            vec![(1, "chapters/01-x/src/lib.rs:14:5".to_string())]
         );
     }
 

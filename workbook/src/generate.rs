@@ -37,7 +37,7 @@ pub fn exercise_from_solution(solution: &str) -> Result<String, String> {
             }
             if !task.is_empty() {
                 let indent = &line[..line.len() - trimmed.len()];
-                out.push_str(&format!("{indent}todo!(\"{}\")\n", escape_task(task)));
+                out.push_str(&todo_call(indent, &escape_task(task)));
             }
         } else if trimmed.starts_with(END) {
             if open.take().is_none() {
@@ -51,6 +51,17 @@ pub fn exercise_from_solution(solution: &str) -> Result<String, String> {
     match open {
         Some(start) => Err(format!("line {start}: BEGIN SOLUTION is never closed")),
         None => Ok(out),
+    }
+}
+
+/// `todo!("task")` at `indent`, laid out as rustfmt would: on one line when it fits in
+/// 100 columns, else with the message on a line of its own.
+fn todo_call(indent: &str, task: &str) -> String {
+    let one_line = format!("{indent}todo!(\"{task}\")\n");
+    if one_line.trim_end().chars().count() <= 100 {
+        one_line
+    } else {
+        format!("{indent}todo!(\n{indent}    \"{task}\"\n{indent})\n")
     }
 }
 
@@ -120,6 +131,16 @@ mod tests {
             todo!("return \"one\" as {{1}}")
         }
         "#);
+    }
+
+    #[test]
+    fn a_long_task_gets_a_line_of_its_own_as_rustfmt_would_put_it() {
+        let task = "x".repeat(90);
+        let solution = format!("    // BEGIN SOLUTION: {task}\n    1\n    // END SOLUTION\n");
+        assert_eq!(
+            exercise_from_solution(&solution).unwrap(),
+            format!("    todo!(\n        \"{task}\"\n    )\n")
+        );
     }
 
     #[test]

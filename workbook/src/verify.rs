@@ -69,6 +69,7 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
     let started = Instant::now();
     let mut problems = book::chapter_problems(root, manifest, options.chapter);
     problems.extend(book::include_problems(root));
+    problems.extend(book::quoted_location_problems(root));
     report.record(
         "the book lists every chapter; sections and includes resolve",
         problems,

@@ -30,7 +30,9 @@ impl Read for Deadline<'_> {
     /// Exercise 4.5: read like the stream does, but fail with `TimedOut` once the deadline
     /// has passed, whichever way the operating system reports the timeout.
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        todo!("time left: none is TimedOut; set_read_timeout(Some(left)); read; WouldBlock or TimedOut become TimedOut")
+        todo!(
+            "time left: none is TimedOut; set_read_timeout(Some(left)); read; WouldBlock or TimedOut become TimedOut"
+        )
     }
 }
 

@@ -23,6 +23,8 @@ pub fn write_frame(writer: &mut impl Write, payload: &[u8]) -> io::Result<()> {
 /// stream ending inside a frame is an `UnexpectedEof` error. A length over `max_len` is an
 /// `InvalidData` error, found before any of the payload is read or memory set aside for it.
 pub fn read_frame(reader: &mut impl Read, max_len: usize) -> io::Result<Option<Vec<u8>>> {
-    todo!("first header byte alone (Ok(0): None), read_exact the rest, check max_len, read_exact the payload")
+    todo!(
+        "first header byte alone (Ok(0): None), read_exact the rest, check max_len, read_exact the payload"
+    )
 }
 // ANCHOR_END: read_frame

@@ -95,7 +95,9 @@ pub struct Retry {
 /// the attempt's time is up. When every attempt has timed out, return [`no_reply`]'s
 /// error. Any other error ends the call at once.
 pub fn call(socket: &UdpSocket, id: u32, payload: &[u8], retry: Retry) -> io::Result<Vec<u8>> {
-    todo!("for each attempt: send encode(id, payload), then receive until the reply with this id or the attempt's deadline")
+    todo!(
+        "for each attempt: send encode(id, payload), then receive until the reply with this id or the attempt's deadline"
+    )
 }
 // ANCHOR_END: call
 

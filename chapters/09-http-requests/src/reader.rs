@@ -86,7 +86,9 @@ impl RequestReader {
     /// just ended. If that finished the head, return `Done` with the number of bytes of
     /// *this* call that belonged to the head. Out of bytes: `NeedMore`.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<Progress, HeadError> {
-        todo!("push byte by byte up to the limit; at each LF call end_line; Done counts this call's bytes")
+        todo!(
+            "push byte by byte up to the limit; at each LF call end_line; Done counts this call's bytes"
+        )
     }
     // ANCHOR_END: feed
 

@@ -62,7 +62,9 @@ impl Status {
 ///
 /// The version is always `HTTP/1.1`. The names and values are the caller's, written as given.
 pub fn response_head(status: Status, headers: &[(&str, &str)]) -> Vec<u8> {
-    todo!("write the status line, then `name: value` per header, then the empty line, each ending in CRLF")
+    todo!(
+        "write the status line, then `name: value` per header, then the empty line, each ending in CRLF"
+    )
 }
 // ANCHOR_END: response_head
 

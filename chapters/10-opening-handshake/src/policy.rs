@@ -30,7 +30,9 @@ impl Origins {
     /// regard to ASCII case, and a request with no `Origin` at all: browsers always send
     /// one, so such a request comes from a program, which could send any Origin it likes.
     pub fn allows(&self, origin: Option<&str>) -> bool {
-        todo!("Any or no Origin is allowed; otherwise look for the origin in the list, ignoring case")
+        todo!(
+            "Any or no Origin is allowed; otherwise look for the origin in the list, ignoring case"
+        )
     }
 }
 // ANCHOR_END: origins

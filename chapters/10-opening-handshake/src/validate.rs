@@ -90,6 +90,8 @@ impl std::error::Error for HandshakeError {}
 ///
 /// A valid request gives its key, its `Sec-WebSocket-Protocol` list and its `Origin`.
 pub fn validate_request(request: &Request) -> Result<Offer, HandshakeError> {
-    todo!("check the rules in order with get_all, has_token and list; decode the key with BASE64_STANDARD")
+    todo!(
+        "check the rules in order with get_all, has_token and list; decode the key with BASE64_STANDARD"
+    )
 }
 // ANCHOR_END: validate_request

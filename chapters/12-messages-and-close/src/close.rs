@@ -58,7 +58,9 @@ pub fn is_valid_close_code(code: u16) -> bool {
 /// - 1 byte: a protocol error (half a code);
 /// - otherwise a code that [`is_valid_close_code`] accepts, then a UTF-8 reason.
 pub fn parse_close_payload(payload: &[u8]) -> Result<CloseFrame, ProtocolError> {
-    todo!("0 bytes -> 1005; 1 byte -> CloseTooShort; else a valid big-endian code and a UTF-8 reason")
+    todo!(
+        "0 bytes -> 1005; 1 byte -> CloseTooShort; else a valid big-endian code and a UTF-8 reason"
+    )
 }
 // ANCHOR_END: parse_close_payload
 

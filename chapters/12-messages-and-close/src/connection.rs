@@ -234,7 +234,9 @@ impl Connection {
     /// masks every frame with a fresh key from [`Connection::mask_key`]; a server never
     /// masks (RFC 6455 section 5.1).
     fn queue_frame(&mut self, opcode: OpCode, payload: Vec<u8>) {
-        todo!("build a Frame with fin = true, pick Some(self.mask_key()) for a client or None for a server, frames::encode it into self.outgoing")
+        todo!(
+            "build a Frame with fin = true, pick Some(self.mask_key()) for a client or None for a server, frames::encode it into self.outgoing"
+        )
     }
 
     /// A new masking key from the operating system's random source, or the fixed key of
@@ -253,7 +255,9 @@ impl Connection {
     /// Exercise 12.4: the peer broke the protocol. Tell it why with a close frame (unless
     /// ours is already sent), report the error, and read nothing more (section 7.1.7).
     fn fail(&mut self, error: ProtocolError) {
-        todo!("if Open, queue a Close frame carrying error.close_code(); then state Closed and an Event::Failed")
+        todo!(
+            "if Open, queue a Close frame carrying error.close_code(); then state Closed and an Event::Failed"
+        )
     }
     // ANCHOR_END: fail
 
@@ -261,7 +265,9 @@ impl Connection {
     /// Exercise 12.5: a text, binary or continuation frame. Reassemble fragmented
     /// messages (RFC 6455 section 5.4) and check text as soon as it arrives (8.1).
     fn on_data_frame(&mut self, frame: Frame) -> Result<(), ProtocolError> {
-        todo!("find the message's kind from the opcode and self.message (or an error), then deliver a whole frame at once, or validate and collect a fragment")
+        todo!(
+            "find the message's kind from the opcode and self.message (or an error), then deliver a whole frame at once, or validate and collect a fragment"
+        )
     }
 
     /// A complete message becomes an event. Text must be UTF-8.
@@ -298,13 +304,17 @@ impl Connection {
     /// Exercise 12.7: start the closing handshake with `code` and `reason`. Afterwards no
     /// frame is sent; the peer's close frame will end the handshake.
     pub fn close(&mut self, code: u16, reason: &str) -> Result<(), SendError> {
-        todo!("only while Open; refuse invalid codes and reasons over 123 bytes; queue the Close frame and move to Closing")
+        todo!(
+            "only while Open; refuse invalid codes and reasons over 123 bytes; queue the Close frame and move to Closing"
+        )
     }
 
     /// Exercise 12.7: the peer's close frame. Check it, answer it if we have not sent
     /// ours yet (section 5.5.1), report it, and read nothing more.
     fn on_close(&mut self, payload: &[u8]) -> Result<(), ProtocolError> {
-        todo!("parse_close_payload; if Open, echo the payload in a Close frame; then state Closed and an Event::Close")
+        todo!(
+            "parse_close_payload; if Open, echo the payload in a Close frame; then state Closed and an Event::Close"
+        )
     }
     // ANCHOR_END: close
 

@@ -41,7 +41,9 @@ impl Utf8Validator {
     /// `Err` as soon as the bytes fed so far cannot be the start of valid UTF-8; `Ok` while
     /// they still can, including when `bytes` ends in the middle of a code point.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InvalidUtf8> {
-        todo!("finish the code point left from the last piece, check the rest with std::str::from_utf8, keep an unfinished tail")
+        todo!(
+            "finish the code point left from the last piece, check the rest with std::str::from_utf8, keep an unfinished tail"
+        )
     }
     // ANCHOR_END: feed
 
