@@ -99,7 +99,7 @@ fn describe_tells_every_family_and_kind_apart() {
             table.push_str(&format!("{domain:?} {ty:?} -> {kind}\n"));
         }
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("1.3 What kind of socket is this?"), table);
 }
 
 #[test]
@@ -124,12 +124,15 @@ fn describe_returns_the_fields_not_just_the_text() {
 #[test]
 fn options_of_a_fresh_socket_are_all_off() {
     let fresh = fresh(Domain::IPV4, Type::STREAM);
-    insta::assert_debug_snapshot!(expect_ok(
-        options(&fresh),
-        "options()",
-        "the three options",
-        BOOK.section("1.4 Reading options back")
-    ));
+    support::assert_debug_snapshot!(
+        BOOK.section("1.4 Reading options back"),
+        expect_ok(
+            options(&fresh),
+            "options()",
+            "the three options",
+            BOOK.section("1.4 Reading options back")
+        )
+    );
 }
 
 #[test]

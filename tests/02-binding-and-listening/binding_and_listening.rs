@@ -311,7 +311,7 @@ fn probe_tells_listening_from_refused() {
                 .collect::<String>()
         },
     );
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("2.6 What a client sees"), table);
 }
 // ANCHOR_END: probe_test
 

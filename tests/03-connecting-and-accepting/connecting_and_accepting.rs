@@ -220,7 +220,10 @@ fn ends_of_both_sides_mirror_each_other() {
         "client sees: {seen_by_client}\nserver sees: {seen_by_server}\nmirrored:    {}\n",
         seen_by_client.mirrors(&seen_by_server)
     );
-    insta::assert_snapshot!(names.apply(&both_views));
+    support::assert_snapshot!(
+        BOOK.section("3.2 Both ends of a connection"),
+        names.apply(&both_views)
+    );
 }
 // ANCHOR_END: ends_test
 
@@ -504,7 +507,7 @@ fn echo_connection_events() {
         .name(server_address, "server")
         .name(client_address, "client");
     let events = names.apply(&events.join("\n"));
-    insta::assert_snapshot!(events);
+    support::assert_snapshot!(BOOK.section("3.3 Echo"), events);
 }
 // ANCHOR_END: echo_events_test
 
@@ -653,7 +656,7 @@ fn one_at_a_time_makes_the_second_client_wait() {
         "a reply: is this server serving two clients at once?",
         read,
     );
-    insta::assert_snapshot!(timeline);
+    support::assert_snapshot!(BOOK.section("3.4 One client at a time"), timeline);
 }
 // ANCHOR_END: one_at_a_time_test
 
@@ -699,7 +702,7 @@ fn thread_per_client_answers_the_second_client_at_once() {
         "no reply within 2 s: is this server serving one client at a time?",
         read,
     );
-    insta::assert_snapshot!(timeline);
+    support::assert_snapshot!(BOOK.section("3.5 A thread per client"), timeline);
 }
 // ANCHOR_END: thread_per_client_test
 

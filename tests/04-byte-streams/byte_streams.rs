@@ -379,7 +379,7 @@ fn write_frame_layout() {
         .field(HEADER_LEN, "length 19 (0x13)")
         .field(19, "payload \"bytes, not messages\"")
         .render();
-    insta::assert_snapshot!(dump);
+    support::assert_snapshot!(BOOK.section("4.4 Framing by length"), dump);
 }
 // ANCHOR_END: frame_layout_test
 
@@ -600,7 +600,7 @@ fn respond_follows_the_protocol() {
         let request = format!("{request:?}");
         transcript.push_str(&format!("> {request:<30}< {response:?}\n"));
     }
-    insta::assert_snapshot!(transcript);
+    support::assert_snapshot!(BOOK.section("4.6 A request/response protocol"), transcript);
 }
 // ANCHOR_END: respond_test
 

@@ -234,7 +234,7 @@ fn request_reply_close_sequence() {
         .name(server_address, "server")
         .name(client_address, "client");
     let events = names.apply(&log.join("\n"));
-    insta::assert_snapshot!(events);
+    support::assert_snapshot!(BOOK.section("5.3 Request, end-of-file, reply"), events);
 }
 // ANCHOR_END: request_reply_test
 
@@ -278,7 +278,7 @@ fn abort_is_seen_as_a_reset_not_an_end_of_file() {
          shutdown(Write)                   {after_shutdown}, and a reply still gets back: {back}\n\
          abort(stream), SO_LINGER = 0      {after_abort}\n"
     );
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("5.4 Abort with a reset"), table);
 }
 // ANCHOR_END: abort_test
 

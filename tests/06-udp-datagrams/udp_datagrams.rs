@@ -130,7 +130,7 @@ fn receive_returns_one_datagram_per_call() {
             bytes.len()
         ));
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("6.2 Boundaries and truncation"), table);
 }
 // ANCHOR_END: receive_test
 
@@ -362,7 +362,7 @@ fn encode_puts_the_id_first_in_network_byte_order() {
         .field(4, "request id 7, big-endian u32")
         .rest("payload \"ping 7\"")
         .render();
-    insta::assert_snapshot!(dump);
+    support::assert_snapshot!(BOOK.section("6.5 Numbering requests"), dump);
 }
 // ANCHOR_END: encode_test
 
@@ -660,6 +660,6 @@ fn call_exchange_through_the_lossy_relay() {
     let log = relay.log.clone();
     relay.finish();
     let exchange = names.apply(&log.lock().unwrap().join("\n"));
-    insta::assert_snapshot!(exchange);
+    support::assert_snapshot!(BOOK.section("6.6 Timeout and retry"), exchange);
 }
 // ANCHOR_END: relay_test

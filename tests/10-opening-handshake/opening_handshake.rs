@@ -248,7 +248,7 @@ fn validate_request_refuses_each_broken_rule() {
         };
         writeln!(table, "{what:<32} {outcome}").unwrap();
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("10.2 Validating the upgrade request"), table);
 }
 
 // ---------------------------------------------------------------- 10.3 Subprotocol and origin
@@ -384,7 +384,7 @@ fn answer_gives_every_outcome_its_bytes() {
         };
         writeln!(all, "# {what}: {note}\n{}", shown_head(&response)).unwrap();
     }
-    insta::assert_snapshot!(all);
+    support::assert_snapshot!(BOOK.section("10.4 The server's answer"), all);
 }
 
 #[test]
@@ -488,7 +488,7 @@ fn ws_url_errors() {
     for url in urls {
         writeln!(table, "{url:<28} -> {:?}", WsUrl::parse(url)).unwrap();
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("10.5 A ws:// URL"), table);
 }
 
 // ---------------------------------------------------------------- 10.6 The client's request
@@ -680,7 +680,7 @@ fn check_response_refuses_each_broken_rule() {
         let result = check_response(&rfc_response_with(edits), RFC_KEY, &offered);
         writeln!(table, "{what:<24} {result:?}").unwrap();
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("10.7 Checking the server's answer"), table);
 }
 
 // ---------------------------------------------------------------- 10.8 Over a real connection
@@ -946,7 +946,10 @@ fn accept_websocket_answers_a_head_too_large_with_431() {
     let error = result
         .map(|_| ())
         .map_err(|e| format!("{:?}: {e}", e.kind()));
-    insta::assert_snapshot!(format!("{error:?}\n{}", shown_head(&output)));
+    support::assert_snapshot!(
+        BOOK.section("10.8 Over a real connection"),
+        format!("{error:?}\n{}", shown_head(&output))
+    );
 }
 
 #[test]

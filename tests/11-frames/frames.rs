@@ -294,7 +294,7 @@ fn check_rfc_example(snapshot: &str, name: &str, frames: &[(Frame, Option<[u8; 4
         &format!("encode: {name} (RFC 6455 section 5.7)"),
         ENCODE,
     );
-    insta::assert_snapshot!(snapshot, annotate(&out));
+    support::assert_snapshot!(ENCODE, snapshot, annotate(&out));
 }
 
 #[test]
@@ -1130,5 +1130,5 @@ fn decode_errors_explain_themselves() {
             support::hex::hex_bytes(head)
         ));
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("11.8 Decoding a frame"), table);
 }

@@ -67,7 +67,7 @@ fn server_sends_unmasked_frames() {
         })
         .app("send_ping(&[0; 126])", |c| c.send_ping(&[0; 126]))
         .app("send_text(\"\")", |c| c.send_text(""));
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(BOOK.section("12.3 Sending frames"), script.transcript());
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn client_masks_with_the_key_it_is_given() {
     );
     let mut script = Script::new(Role::Client, fixed_config(), SENDING);
     script.app("send_binary(&[0; 200])", |c| c.send_binary(&[0; 200]));
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(BOOK.section("12.3 Sending frames"), script.transcript());
 }
 
 #[test]
@@ -215,7 +215,7 @@ fn every_frame_error_fails_with_its_close_code() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.4 Failing the connection"), table);
 }
 // ANCHOR_END: frame_errors_test
 
@@ -248,7 +248,10 @@ fn a_failed_connection_reads_and_sends_nothing_more() {
         "state() after a failure",
         FAILING,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.4 Failing the connection"),
+        script.transcript()
+    );
 }
 
 /// After our own close frame, a broken frame from the peer still fails the connection,
@@ -300,7 +303,7 @@ fn a_failure_after_our_close_sends_no_second_close_frame() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.4 Failing the connection"), table);
 }
 
 // ---------------------------------------------------------------- 12.5 Reassembly
@@ -325,7 +328,10 @@ fn fragmented_messages_are_reassembled() {
         "the events of \"Hel\" + \"lo\", then [1, 2] + [] + [3], then a whole text",
         REASSEMBLY,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.5 Reassembling messages"),
+        script.transcript()
+    );
 }
 
 #[test]
@@ -367,7 +373,10 @@ fn invalid_utf8_fails_before_the_message_ends() {
         REASSEMBLY,
     );
     script.peer(true, OpCode::Continuation, b"edited");
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.5 Reassembling messages"),
+        script.transcript()
+    );
 }
 // ANCHOR_END: fail_fast_connection_test
 
@@ -423,7 +432,10 @@ fn continuation_without_a_start_fails() {
         "the close frames sent",
         REASSEMBLY,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.5 Reassembling messages"),
+        script.transcript()
+    );
 }
 
 #[test]
@@ -444,7 +456,10 @@ fn a_new_message_inside_a_message_fails() {
         "the close frames sent",
         REASSEMBLY,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.5 Reassembling messages"),
+        script.transcript()
+    );
 }
 
 // ---------------------------------------------------------------- 12.6 Ping and pong
@@ -466,7 +481,7 @@ fn fragmented_text_with_a_ping_in_the_middle() {
         "the events of \"Hel\", a ping, \"lo\"",
         PING,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(BOOK.section("12.6 Ping and pong"), script.transcript());
 }
 // ANCHOR_END: ping_test
 
@@ -543,7 +558,10 @@ fn the_peer_closes_first() {
         CLOSING,
     );
     expect_eq(script.sent.len(), 1, "the frames sent in all", CLOSING);
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.7 The closing handshake"),
+        script.transcript()
+    );
 }
 // ANCHOR_END: peer_closes_test
 
@@ -586,7 +604,10 @@ fn we_close_first() {
         "state() after both close frames",
         CLOSING,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.7 The closing handshake"),
+        script.transcript()
+    );
 }
 
 #[test]
@@ -669,7 +690,7 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.7 The closing handshake"), table);
 }
 
 // ---------------------------------------------------------------- 12.8 Size limit
@@ -722,5 +743,8 @@ fn a_message_over_the_limit_fails_with_1009() {
         "the close frames sent",
         LIMIT,
     );
-    insta::assert_snapshot!(script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.8 A limit on message size"),
+        script.transcript()
+    );
 }

@@ -97,7 +97,7 @@ fn utf8_validator_fails_as_soon_as_the_proof_arrives() {
             support::hex::pieces(pieces)
         ));
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.1 UTF-8 that arrives in pieces"), table);
 }
 // ANCHOR_END: fail_fast_test
 
@@ -143,7 +143,7 @@ fn close_codes_valid_on_the_wire() {
         table.push_str(&format!("{start:>5}-{end:<5} {verdict}\n"));
         start = end + 1;
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.2 Reading a close frame"), table);
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn parse_close_payload_checks_length_code_and_reason() {
             hex_bytes(payload)
         ));
     }
-    insta::assert_snapshot!(table);
+    support::assert_snapshot!(BOOK.section("12.2 Reading a close frame"), table);
 }
 
 #[test]

@@ -226,3 +226,51 @@ pub fn print_each_panic_once() {
         }));
     });
 }
+
+/// Ends a test whose output differs from its saved snapshot (see [`crate::assert_snapshot!`]).
+#[track_caller]
+pub fn snapshot_differs(read: Section) -> ! {
+    Failure {
+        what: "your output against the saved snapshot".to_string(),
+        expected: "the saved snapshot: the -old lines above (the answer key: never update it)"
+            .to_string(),
+        found: "your output: the +new lines above".to_string(),
+        read,
+    }
+    .fail()
+}
+
+/// `insta::assert_snapshot!` that, when the output differs, ends with the workbook's message
+/// and the book section to read, after insta's own diff:
+///
+/// ```ignore
+/// support::assert_snapshot!(BOOK.section("1.3 What kind of socket is this?"), table);
+/// ```
+///
+/// The test crate needs `insta` as a dev-dependency; the snapshot keeps insta's usual name.
+#[macro_export]
+macro_rules! assert_snapshot {
+    ($read:expr, $($insta:tt)+) => {{
+        let read: $crate::Section = $read;
+        let compared = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {
+            ::insta::assert_snapshot!($($insta)+);
+        }));
+        if compared.is_err() {
+            $crate::report::snapshot_differs(read);
+        }
+    }};
+}
+
+/// [`assert_snapshot!`] for a value's `Debug` form (`insta::assert_debug_snapshot!`).
+#[macro_export]
+macro_rules! assert_debug_snapshot {
+    ($read:expr, $($insta:tt)+) => {{
+        let read: $crate::Section = $read;
+        let compared = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {
+            ::insta::assert_debug_snapshot!($($insta)+);
+        }));
+        if compared.is_err() {
+            $crate::report::snapshot_differs(read);
+        }
+    }};
+}

@@ -95,6 +95,14 @@ fn a_rule_that_does_not_hold() {
 }
 
 #[test]
+fn an_output_that_differs_from_its_snapshot() {
+    let message = failure_of(|| {
+        support::report::snapshot_differs(CH01.section("1.3 What kind of socket is this?"))
+    });
+    insta::assert_snapshot!(message);
+}
+
+#[test]
 fn bytes_that_differ_show_a_caret_under_the_first_difference() {
     let expected = b"\x81\x05Hello";
     let found = b"\x81\x85Hello";
