@@ -82,14 +82,8 @@ impl Failure {
 /// Asserts `found == expected`; on failure names `what` was checked and where to read.
 #[track_caller]
 pub fn expect_eq<T: PartialEq + Debug>(found: T, expected: T, what: &str, read: Section) {
-    if found != expected {
-        Failure {
-            what: what.to_string(),
-            expected: format!("{expected:?}"),
-            found: format!("{found:?}"),
-            read,
-        }
-        .fail()
+    if let Err(message) = check_eq(found, expected, what, read) {
+        panic!("\n{message}\n")
     }
 }
 
@@ -163,14 +157,8 @@ pub fn expect_ok<T, E: Display>(
 /// Asserts a condition stated in words: `expected` says what should hold, `found` what did.
 #[track_caller]
 pub fn expect_that(holds: bool, what: &str, expected: &str, found: impl Display, read: Section) {
-    if !holds {
-        Failure {
-            what: what.to_string(),
-            expected: expected.to_string(),
-            found: found.to_string(),
-            read,
-        }
-        .fail()
+    if let Err(message) = check_that(holds, what, expected, found, read) {
+        panic!("\n{message}\n")
     }
 }
 
