@@ -31,15 +31,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `cargo workbook ARGS` on `root`; returns (success, stdout).
-fn workbook(root: &Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_workbook"))
+/// `cargo workbook ARGS` on `root`, ready to run.
+fn command(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_workbook"));
+    command
         .args(args)
         .env("WORKBOOK_ROOT", root)
         // A build directory per copy: cargo names build outputs by the package's place in
         // its workspace, so copies sharing one would reuse each other's stale builds.
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .env_remove("NO_COLOR")
+        .env_remove("NO_COLOR");
+    command
+}
+
+/// Runs `cargo workbook ARGS` on `root`; returns (success, stdout).
+fn workbook(root: &Path, args: &[&str]) -> (bool, String) {
+    let output = command(root, args)
         .output()
         .expect("run the workbook command");
     (
@@ -90,10 +97,7 @@ fn check_stops_a_test_that_never_ends_and_names_it() {
     // A solution that loops forever on one input: adds_zero never finishes.
     let endless = "if b == 0 {\n        loop {\n            std::hint::spin_loop();\n        }\n    }\n    a + b";
     std::fs::write(&lib, text.replace("todo!(\"add a and b\")", endless)).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_workbook"))
-        .args(["check", "1"])
-        .env("WORKBOOK_ROOT", &root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+    let output = command(&root, &["check", "1"])
         .env("WORKBOOK_RUN_LIMIT", "3")
         .output()
         .expect("run the workbook command");
@@ -170,11 +174,7 @@ fn verify_catches_a_solved_exercise_file_a_test_nobody_claims_and_a_stale_hint()
 #[test]
 fn an_unknown_command_prints_usage() {
     let root = fixture("usage");
-    let output = Command::new(env!("CARGO_BIN_EXE_workbook"))
-        .arg("frobnicate")
-        .env("WORKBOOK_ROOT", &root)
-        .output()
-        .unwrap();
+    let output = command(&root, &["frobnicate"]).output().unwrap();
     assert!(!output.status.success());
     insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap());
 }
