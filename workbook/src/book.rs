@@ -63,7 +63,7 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> 
 }
 
 /// Every exercise's section must be a heading of its chapter's page, and the page must
-/// show the same hint as `cargo workbook check` does.
+/// show every hint level `cargo workbook check` can show.
 fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
     let headings: Vec<&str> = page
         .lines()
@@ -79,11 +79,15 @@ fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
                 exercise.id, chapter.page, exercise.section
             ));
         }
-        if !page_words.contains(&words(&exercise.hint)) {
-            problems.push(format!(
-                "exercise {}: book/src/{} does not show the hint from workbook.toml word for word",
-                exercise.id, chapter.page
-            ));
+        for (level, hint) in exercise.hints.iter().enumerate() {
+            if !page_words.contains(&words(hint)) {
+                problems.push(format!(
+                    "exercise {}: book/src/{} does not show hint {} from workbook.toml word for word",
+                    exercise.id,
+                    chapter.page,
+                    level + 1
+                ));
+            }
         }
     }
     problems

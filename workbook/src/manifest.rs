@@ -1,5 +1,5 @@
 //! `workbook.toml`: every chapter, its exercises in order, the tests that check each one,
-//! a hint per exercise and the book section that explains it.
+//! graded hints per exercise and the book section that explains it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,9 @@ pub struct Exercise {
     pub section: String,
     /// Names of the tests (as `cargo test` prints them) that check this exercise.
     pub tests: Vec<String>,
-    pub hint: String,
+    /// Graded hints: a nudge first, the near-answer last. `check` shows one level at a
+    /// time; the book shows each in its own folded block.
+    pub hints: Vec<String>,
 }
 
 impl Manifest {
@@ -83,8 +85,8 @@ impl Manifest {
                         j + 1
                     ));
                 }
-                if exercise.hint.trim().is_empty() {
-                    problems.push(format!("exercise {id} has no hint"));
+                if exercise.hints.is_empty() || exercise.hints.iter().any(|h| h.trim().is_empty()) {
+                    problems.push(format!("exercise {id} has no hint, or an empty hint level"));
                 }
                 if exercise.tests.is_empty() {
                     problems.push(format!("exercise {id} names no test"));

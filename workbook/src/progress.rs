@@ -335,7 +335,7 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         out,
         "\n{}\n{}",
         style.bold("Hint:"),
-        indent(exercise.hint.trim())
+        indent(exercise.hints[0].trim())
     )
     .unwrap();
     out.push_str(&where_to_work(result, exercise));
@@ -405,7 +405,7 @@ mod tests {
         function = "only"
         section = "1.1 Only"
         tests = ["works", "works_on_linux_only"]
-        hint = "Do it."
+        hints = ["Do it."]
     "#;
 
     #[test]
