@@ -293,7 +293,15 @@ fn package_args(packages: &[String]) -> Vec<&str> {
 }
 
 fn tool_tests(root: &Path) -> Vec<String> {
-    let args = ["test", "--package", "workbook", "--package", "test-support"];
+    // All features: the support crate's mio and tokio helpers are tested too.
+    let args = [
+        "test",
+        "--package",
+        "workbook",
+        "--package",
+        "test-support",
+        "--all-features",
+    ];
     command_problems(cargo_test::cargo(root, &args, &[], BUILD_LIMIT))
 }
 
@@ -304,7 +312,7 @@ fn rustfmt(root: &Path, packages: &[String]) -> Vec<String> {
 }
 
 fn clippy(root: &Path, packages: &[String]) -> Vec<String> {
-    let mut args = vec!["clippy", "--all-targets"];
+    let mut args = vec!["clippy", "--all-targets", "--all-features"];
     args.extend(package_args(packages));
     command_problems(cargo_test::cargo(
         root,
