@@ -14,6 +14,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::layout;
+
 const BEGIN: &str = "// BEGIN SOLUTION";
 const END: &str = "// END SOLUTION";
 
@@ -82,31 +84,9 @@ pub fn task_count(solution: &str) -> usize {
         .count()
 }
 
-/// Every `.rs` file under `dir`, as paths relative to it, sorted.
-pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    collect(dir, dir, &mut files);
-    files.sort();
-    files
-}
-
-fn collect(base: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(base, &path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path.strip_prefix(base).unwrap().to_path_buf());
-        }
-    }
-}
-
 /// The exercise sources a chapter should have: (path relative to `src/`, text).
 pub fn expected_exercise_files(solution_src: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    rust_files(solution_src)
+    layout::rust_files(solution_src)
         .into_iter()
         .map(|relative| {
             let path = solution_src.join(&relative);

@@ -11,6 +11,7 @@
 mod book;
 mod cargo_test;
 mod generate;
+mod layout;
 mod manifest;
 mod progress;
 mod style;
@@ -19,17 +20,10 @@ mod verify;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use manifest::{Chapter, Manifest};
 use progress::ChapterResult;
 use style::Style;
-
-/// Building a chapter's tests may be slow the first time on a small machine.
-const BUILD_LIMIT: Duration = Duration::from_secs(900);
-/// Running them is quick: every test that waits has a deadline of a few seconds, so a
-/// chapter still running after this has a test that never ends.
-const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 const USAGE: &str = "usage:
   cargo workbook              your progress in every chapter and the next step
@@ -97,14 +91,6 @@ fn workbook_root() -> PathBuf {
     }
 }
 
-/// [`RUN_LIMIT`], or `WORKBOOK_RUN_LIMIT` seconds (the command's own tests use a short one).
-fn run_limit() -> Duration {
-    std::env::var("WORKBOOK_RUN_LIMIT")
-        .ok()
-        .and_then(|seconds| seconds.parse().ok())
-        .map_or(RUN_LIMIT, Duration::from_secs)
-}
-
 fn number(text: &str) -> Result<u32, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a chapter number\n\n{USAGE}"))
@@ -117,9 +103,9 @@ fn chapter<'a>(manifest: &'a Manifest, text: &str) -> Result<&'a Chapter, String
 fn run_chapter<'a>(root: &Path, chapter: &'a Chapter) -> ChapterResult<'a> {
     let run = (!chapter.planned).then(|| {
         eprintln!("running the tests of chapter {} ...", chapter.number);
-        cargo_test::build_and_run(root, &chapter.exercise_package(), BUILD_LIMIT, run_limit())
+        cargo_test::build_and_run(root, &chapter.exercise_package())
     });
-    let files = progress::exercise_files(root, chapter);
+    let files = layout::exercise_files(root, chapter);
     ChapterResult {
         chapter,
         run,

@@ -6,18 +6,12 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::cargo_test::{self, Outcome};
-use crate::generate;
+use crate::cargo_test::{self, BUILD_LIMIT, Outcome};
 use crate::manifest::{Chapter, Manifest};
 use crate::{book, style::Style};
-
-/// Building a chapter's tests may take this long on a cold two-core machine.
-const BUILD_LIMIT: Duration = Duration::from_secs(900);
-/// Running one chapter's tests, once built. Every blocking test has its own deadline of
-/// seconds, so a chapter that needs this long has a test that hangs.
-const RUN_LIMIT: Duration = Duration::from_secs(120);
+use crate::{generate, layout};
 
 /// Counts checks and prints each as it finishes.
 struct Report {
@@ -144,8 +138,7 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
-    let solved =
-        cargo_test::build_and_run(root, &chapter.solution_package(), BUILD_LIMIT, RUN_LIMIT);
+    let solved = cargo_test::build_and_run(root, &chapter.solution_package());
     report.record(
         &format!("chapter {n}: every test passes on the solution"),
         outcome_problems(&tests, &solved, Outcome::Passed, "solution"),
@@ -153,8 +146,7 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
-    let unsolved =
-        cargo_test::build_and_run(root, &chapter.exercise_package(), BUILD_LIMIT, RUN_LIMIT);
+    let unsolved = cargo_test::build_and_run(root, &chapter.exercise_package());
     report.record(
         &format!("chapter {n}: every test fails on the unsolved exercise"),
         outcome_problems(&tests, &unsolved, Outcome::Failed, "unsolved exercise"),
@@ -202,7 +194,7 @@ pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
         Err(problem) => return vec![problem],
     };
     let mut problems = Vec::new();
-    let tasks: usize = generate::rust_files(&solution_src)
+    let tasks: usize = layout::rust_files(&solution_src)
         .iter()
         .filter_map(|f| std::fs::read_to_string(solution_src.join(f)).ok())
         .map(|text| generate::task_count(&text))
@@ -226,7 +218,7 @@ pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
         }
     }
     let wanted: BTreeSet<_> = expected.iter().map(|(p, _)| p.clone()).collect();
-    for extra in generate::rust_files(&exercise_src) {
+    for extra in layout::rust_files(&exercise_src) {
         if !wanted.contains(&extra) {
             problems.push(format!(
                 "{} has no counterpart in the solution",
