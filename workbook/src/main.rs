@@ -6,6 +6,7 @@
 //! cargo workbook reset N      put chapter N's exercises back to their unsolved state
 //! cargo workbook verify       maintainers: the whole workbook, as CI checks it
 //! cargo workbook generate N   maintainers: write chapter N's exercises from its solution
+//! cargo workbook new N slug "Title"   maintainers: start chapter N, verified from the start
 //! ```
 
 mod book;
@@ -14,6 +15,7 @@ mod generate;
 mod layout;
 mod manifest;
 mod progress;
+mod scaffold;
 mod style;
 mod verify;
 
@@ -30,7 +32,9 @@ const USAGE: &str = "usage:
   cargo workbook check N      chapter N exercise by exercise, with a hint for the next one
   cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
   cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does
-  cargo workbook generate [N] maintainers: write the exercise files from the solutions";
+  cargo workbook generate [N] maintainers: write the chapter crates from the solutions
+  cargo workbook new N slug \"Title\"
+                              maintainers: start chapter N (solution, tests, page, manifest)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
             .filter(|c| !c.planned)
             .try_for_each(|c| generate_chapter(&root, c)),
         ["generate", n] => chapter(&manifest, n).and_then(|c| generate_chapter(&root, c)),
+        ["new", n, slug, title] => number(n).and_then(|n| new_chapter(&root, n, slug, title)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -150,21 +155,44 @@ fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> 
             return Ok(());
         }
     }
-    generate_chapter(root, chapter)?;
+    write_exercise_files(root, chapter)?;
     println!("Chapter {} is back to its unsolved state.", chapter.number);
     Ok(())
 }
 
+/// Scaffolds chapter `n`, then generates its chapter crate as `generate` would.
+fn new_chapter(root: &Path, n: u32, slug: &str, title: &str) -> Result<(), String> {
+    let new = scaffold::NewChapter::new(n, slug, title)?;
+    let written = scaffold::write(root, &new)?;
+    let manifest = Manifest::load(root)?;
+    let chapter = manifest.chapter(n)?;
+    generate_chapter(root, chapter)?;
+    show(&scaffold::next_steps(chapter, &written));
+    Ok(())
+}
+
+/// The chapter crate, made from the solution: its exercise files and its Cargo.toml.
 fn generate_chapter(root: &Path, chapter: &Chapter) -> Result<(), String> {
+    let manifest = generate::expected_chapter_manifest(chapter, root)?;
+    write(&chapter.exercise_dir(root).join("Cargo.toml"), &manifest)?;
+    write_exercise_files(root, chapter)
+}
+
+/// The exercise files only: `reset` leaves the reader's Cargo.toml as it is (the book
+/// suggests changing a dependency there to build on the reader's own earlier chapter).
+fn write_exercise_files(root: &Path, chapter: &Chapter) -> Result<(), String> {
     let files = generate::expected_exercise_files(&chapter.solution_dir(root).join("src"))?;
     let target = chapter.exercise_dir(root).join("src");
     for (relative, text) in files {
-        let path = target.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap())
-            .and_then(|()| std::fs::write(&path, text))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write(&target.join(relative), &text)?;
     }
     Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::create_dir_all(path.parent().unwrap())
+        .and_then(|()| std::fs::write(path, text))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn verify(

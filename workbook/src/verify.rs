@@ -114,7 +114,7 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     let n = chapter.number;
     let started = Instant::now();
     report.record(
-        &format!("chapter {n}: exercise files match the solution"),
+        &format!("chapter {n}: exercise files and Cargo.toml match the solution"),
         drift(root, chapter),
         started,
     );
@@ -185,7 +185,8 @@ fn outcome_problems(
     problems
 }
 
-/// The committed exercise files must be exactly what the solution generates.
+/// The committed exercise files and the chapter's Cargo.toml must be exactly what the
+/// solution generates.
 pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
     let solution_src = chapter.solution_dir(root).join("src");
     let exercise_src = chapter.exercise_dir(root).join("src");
@@ -216,6 +217,19 @@ pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
             )),
             Err(_) => problems.push(format!("{} is missing", shown(root, &path))),
         }
+    }
+    let manifest = chapter.exercise_dir(root).join("Cargo.toml");
+    match generate::expected_chapter_manifest(chapter, root) {
+        Err(problem) => problems.push(problem),
+        Ok(text) => match std::fs::read_to_string(&manifest) {
+            Ok(actual) if actual == text => {}
+            Ok(_) => problems.push(format!(
+                "{} differs from what the solution's generates (run `cargo workbook generate {}`)",
+                shown(root, &manifest),
+                chapter.number
+            )),
+            Err(_) => problems.push(format!("{} is missing", shown(root, &manifest))),
+        },
     }
     let wanted: BTreeSet<_> = expected.iter().map(|(p, _)| p.clone()).collect();
     for extra in layout::rust_files(&exercise_src) {
