@@ -8,21 +8,33 @@ use crate::manifest::Chapter;
 
 /// Every `.rs` file under `dir`, as paths relative to it, sorted.
 pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "rs")
+}
+
+/// Every insta snapshot file (`.snap`) under `dir`, as paths relative to it, sorted;
+/// build folders (`target`) and the command's fixture workbook are not looked into.
+pub fn snapshot_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "snap")
+}
+
+fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    collect(dir, dir, &mut files);
+    collect(dir, dir, extension, &mut files);
     files.sort();
     files
 }
 
-fn collect(base: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
+fn collect(base: &Path, dir: &Path, extension: &str, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(base, &path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            if !path.ends_with("target") && !path.ends_with("tests/fixture") {
+                collect(base, &path, extension, files);
+            }
+        } else if path.extension().is_some_and(|e| e == extension) {
             files.push(path.strip_prefix(base).unwrap().to_path_buf());
         }
     }

@@ -5,7 +5,7 @@
 //! fails on the unsolved exercise, within a deadline. Then the book, formatting, lints.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cargo_test::{self, BUILD_LIMIT, Outcome};
@@ -138,12 +138,23 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
-    let solved = cargo_test::build_and_run(root, &chapter.solution_package());
+    let references = SnapshotReferences::new(root, &chapter.solution_package());
+    let solved =
+        cargo_test::build_and_run_with_env(root, &chapter.solution_package(), &references.env());
     report.record(
         &format!("chapter {n}: every test passes on the solution"),
         outcome_problems(&tests, &solved, Outcome::Passed, "solution"),
         started,
     );
+    if solved.broken.is_none() {
+        let started = Instant::now();
+        let snapshots = root.join("tests").join(&chapter.slug);
+        report.record(
+            &format!("chapter {n}: every snapshot file belongs to a test"),
+            references.unreferenced(root, &[snapshots]),
+            started,
+        );
+    }
 
     let started = Instant::now();
     let unsolved = cargo_test::build_and_run(root, &chapter.exercise_package());
@@ -298,6 +309,49 @@ fn package_args(packages: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// Which snapshot files a test run read, as insta records them when
+/// `INSTA_SNAPSHOT_REFERENCES_FILE` names a file: a snapshot that no test reads is an
+/// orphan (a renamed or deleted test, a test run from the wrong folder) and must go.
+struct SnapshotReferences {
+    file: PathBuf,
+}
+
+impl SnapshotReferences {
+    fn new(root: &Path, run: &str) -> Self {
+        let file = root.join(format!("target/workbook/snapshot-references-{run}.txt"));
+        let _ = std::fs::create_dir_all(file.parent().unwrap());
+        let _ = std::fs::remove_file(&file);
+        SnapshotReferences { file }
+    }
+
+    fn env(&self) -> [(&'static str, &Path); 1] {
+        [("INSTA_SNAPSHOT_REFERENCES_FILE", self.file.as_path())]
+    }
+
+    /// The `.snap` files under `dirs` that the run did not read.
+    fn unreferenced(&self, root: &Path, dirs: &[PathBuf]) -> Vec<String> {
+        let read: BTreeSet<PathBuf> = std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| std::fs::canonicalize(line).ok())
+            .collect();
+        dirs.iter()
+            .flat_map(|dir| {
+                layout::snapshot_files(dir)
+                    .into_iter()
+                    .map(move |file| dir.join(file))
+            })
+            .filter(|file| std::fs::canonicalize(file).map_or(true, |file| !read.contains(&file)))
+            .map(|file| {
+                format!(
+                    "{} is read by no test: delete it (or restore its test)",
+                    shown(root, &file)
+                )
+            })
+            .collect()
+    }
+}
+
 fn tool_tests(root: &Path) -> Vec<String> {
     // All features: the support crate's mio and tokio helpers are tested too.
     let args = [
@@ -308,7 +362,14 @@ fn tool_tests(root: &Path) -> Vec<String> {
         "test-support",
         "--all-features",
     ];
-    command_problems(cargo_test::cargo(root, &args, &[], BUILD_LIMIT))
+    let references = SnapshotReferences::new(root, "tools");
+    let run = cargo_test::cargo_with_env(root, &args, &[], BUILD_LIMIT, &references.env());
+    let mut problems = command_problems(run);
+    if problems.is_empty() {
+        let dirs = [root.join("workbook"), root.join("tests/support")];
+        problems.extend(references.unreferenced(root, &dirs));
+    }
+    problems
 }
 
 fn rustfmt(root: &Path, packages: &[String]) -> Vec<String> {

@@ -230,3 +230,25 @@ fn verify_catches_a_chapter_cargo_toml_that_drifted_from_the_solutions() {
         "{stdout}"
     );
 }
+
+#[test]
+fn verify_refuses_a_snapshot_file_that_no_test_reads() {
+    let root = fixture("verify-orphan-snapshot");
+    let snapshots = root.join("tests/01-adding/snapshots");
+    std::fs::create_dir_all(&snapshots).unwrap();
+    std::fs::write(
+        snapshots.join("adding__a_test_since_renamed.snap"),
+        "---\n---\n1\n",
+    )
+    .unwrap();
+    let (success, stdout) = workbook(&root, &["verify", "1"]);
+    assert!(!success);
+    assert!(
+        verify_lines(&stdout).contains(
+            "FAIL chapter 1: every snapshot file belongs to a test\n       \
+             - tests/01-adding/snapshots/adding__a_test_since_renamed.snap is read by no \
+             test: delete it (or restore its test)"
+        ),
+        "{stdout}"
+    );
+}
