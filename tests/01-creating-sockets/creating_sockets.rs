@@ -8,9 +8,15 @@ use chapter_1::{
     request_receive_buffer, tcp_socket, udp_socket_v6,
 };
 use socket2::{Domain, Socket, Type};
-use support::{Book, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch01-creating-sockets.md");
+const TCP_SOCKET: Section = BOOK.section("1.1 A TCP socket");
+const UDP_SOCKET_V6: Section = BOOK.section("1.2 A UDP socket over IPv6");
+const SOCKET_KIND: Section = BOOK.section("1.3 What kind of socket is this?");
+const OPTIONS: Section = BOOK.section("1.4 Reading options back");
+const SERVER_OPTIONS: Section = BOOK.section("1.5 Options a server sets");
+const BUFFER_SIZES: Section = BOOK.section("1.6 Buffer sizes are a request");
 
 fn fresh(domain: Domain, ty: Type) -> Socket {
     Socket::new(domain, ty, None).expect("the test could not create its own socket")
@@ -23,14 +29,13 @@ fn tcp_socket_is_an_ipv4_stream() {
         tcp_socket(),
         "tcp_socket()",
         "an IPv4 TCP socket",
-        BOOK.section("1.1 A TCP socket"),
+        TCP_SOCKET,
     );
-    let read = BOOK.section("1.1 A TCP socket");
     expect_eq(
         socket.r#type().unwrap(),
         Type::STREAM,
         "SO_TYPE of tcp_socket()",
-        read,
+        TCP_SOCKET,
     );
     let local = socket.local_addr().unwrap();
     expect_that(
@@ -38,7 +43,7 @@ fn tcp_socket_is_an_ipv4_stream() {
         "the family of tcp_socket()",
         "AF_INET (IPv4)",
         format!("{:?}", local.domain()),
-        read,
+        TCP_SOCKET,
     );
 }
 // ANCHOR_END: tcp_socket_test
@@ -50,13 +55,13 @@ fn tcp_socket_speaks_tcp() {
         tcp_socket(),
         "tcp_socket()",
         "an IPv4 TCP socket",
-        BOOK.section("1.1 A TCP socket"),
+        TCP_SOCKET,
     );
     expect_eq(
         socket.protocol().unwrap(),
         Some(socket2::Protocol::TCP),
         "SO_PROTOCOL of tcp_socket()",
-        BOOK.section("1.1 A TCP socket"),
+        TCP_SOCKET,
     );
 }
 
@@ -66,14 +71,13 @@ fn udp_socket_v6_is_an_ipv6_datagram_socket() {
         udp_socket_v6(),
         "udp_socket_v6()",
         "an IPv6 UDP socket",
-        BOOK.section("1.2 A UDP socket over IPv6"),
+        UDP_SOCKET_V6,
     );
-    let read = BOOK.section("1.2 A UDP socket over IPv6");
     expect_eq(
         socket.r#type().unwrap(),
         Type::DGRAM,
         "SO_TYPE of udp_socket_v6()",
-        read,
+        UDP_SOCKET_V6,
     );
     let local = socket.local_addr().unwrap();
     expect_that(
@@ -81,7 +85,7 @@ fn udp_socket_v6_is_an_ipv6_datagram_socket() {
         "the family of udp_socket_v6()",
         "AF_INET6 (IPv6)",
         format!("{:?}", local.domain()),
-        read,
+        UDP_SOCKET_V6,
     );
 }
 
@@ -94,12 +98,12 @@ fn describe_tells_every_family_and_kind_apart() {
                 describe(&fresh(domain, ty)),
                 "describe()",
                 "the family and kind of the socket",
-                BOOK.section("1.3 What kind of socket is this?"),
+                SOCKET_KIND,
             );
             table.push_str(&format!("{domain:?} {ty:?} -> {kind}\n"));
         }
     }
-    support::assert_snapshot!(BOOK.section("1.3 What kind of socket is this?"), table);
+    support::assert_snapshot!(SOCKET_KIND, table);
 }
 
 #[test]
@@ -108,7 +112,7 @@ fn describe_returns_the_fields_not_just_the_text() {
         describe(&fresh(Domain::IPV6, Type::STREAM)),
         "describe()",
         "the family and kind of the socket",
-        BOOK.section("1.3 What kind of socket is this?"),
+        SOCKET_KIND,
     );
     expect_eq(
         kind,
@@ -117,7 +121,7 @@ fn describe_returns_the_fields_not_just_the_text() {
             kind: Kind::Stream,
         },
         "describe() of an IPv6 stream socket",
-        BOOK.section("1.3 What kind of socket is this?"),
+        SOCKET_KIND,
     );
 }
 
@@ -125,19 +129,13 @@ fn describe_returns_the_fields_not_just_the_text() {
 fn options_of_a_fresh_socket_are_all_off() {
     let fresh = fresh(Domain::IPV4, Type::STREAM);
     support::assert_debug_snapshot!(
-        BOOK.section("1.4 Reading options back"),
-        expect_ok(
-            options(&fresh),
-            "options()",
-            "the three options",
-            BOOK.section("1.4 Reading options back")
-        )
+        OPTIONS,
+        expect_ok(options(&fresh), "options()", "the three options", OPTIONS)
     );
 }
 
 #[test]
 fn options_reads_each_flag_on_its_own() {
-    let read = BOOK.section("1.4 Reading options back");
     let off = Options {
         reuse_address: false,
         nodelay: false,
@@ -153,7 +151,7 @@ fn options_reads_each_flag_on_its_own() {
             ..off
         },
         "options() after SO_REUSEADDR",
-        read,
+        OPTIONS,
     );
 
     let socket = fresh(Domain::IPV4, Type::STREAM);
@@ -165,7 +163,7 @@ fn options_reads_each_flag_on_its_own() {
             ..off
         },
         "options() after TCP_NODELAY",
-        read,
+        OPTIONS,
     );
 
     let socket = fresh(Domain::IPV4, Type::STREAM);
@@ -177,7 +175,7 @@ fn options_reads_each_flag_on_its_own() {
             ..off
         },
         "options() after O_NONBLOCK",
-        read,
+        OPTIONS,
     );
 }
 
@@ -188,26 +186,25 @@ fn prepare_server_socket_switches_all_three_on() {
         prepare_server_socket(&socket),
         "prepare_server_socket()",
         "the options switched on",
-        BOOK.section("1.5 Options a server sets"),
+        SERVER_OPTIONS,
     );
-    let read = BOOK.section("1.5 Options a server sets");
     expect_eq(
         socket.reuse_address().unwrap(),
         true,
         "SO_REUSEADDR after prepare_server_socket()",
-        read,
+        SERVER_OPTIONS,
     );
     expect_eq(
         socket.tcp_nodelay().unwrap(),
         true,
         "TCP_NODELAY after prepare_server_socket()",
-        read,
+        SERVER_OPTIONS,
     );
     expect_eq(
         socket.nonblocking().unwrap(),
         true,
         "O_NONBLOCK after prepare_server_socket()",
-        read,
+        SERVER_OPTIONS,
     );
 }
 
@@ -220,23 +217,22 @@ fn request_receive_buffer_reports_what_the_kernel_granted() {
         request_receive_buffer(&socket, ASKED),
         "request_receive_buffer()",
         "the size the kernel granted",
-        BOOK.section("1.6 Buffer sizes are a request"),
+        BUFFER_SIZES,
     );
-    let read = BOOK.section("1.6 Buffer sizes are a request");
     // The granted size differs by system (Linux doubles the request for its own
     // bookkeeping), so the test checks the rules that hold everywhere, not a number.
     expect_eq(
         granted,
         socket.recv_buffer_size().unwrap(),
         "the size returned vs SO_RCVBUF read back",
-        read,
+        BUFFER_SIZES,
     );
     expect_that(
         granted >= ASKED,
         "the receive buffer granted for a 32 KiB request",
         "at least the 32 KiB asked for",
         format!("{granted} bytes"),
-        read,
+        BUFFER_SIZES,
     );
 }
 // ANCHOR_END: receive_buffer_test

@@ -8,9 +8,15 @@ use std::time::Duration;
 use chapter_2::{Probe, bind_loopback, ipv6_socket, is_port_taken, listen_on, local_port, probe};
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
-use support::{Book, deadline, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch02-binding-and-listening.md");
+const BINDING: Section = BOOK.section("2.1 Binding to an address");
+const WHICH_PORT: Section = BOOK.section("2.2 Which port did I get?");
+const ADDR_IN_USE: Section = BOOK.section("2.3 Address already in use");
+const LISTENING: Section = BOOK.section("2.4 Listening");
+const DUAL_STACK: Section = BOOK.section("2.5 IPv6 and dual stack");
+const WHAT_A_CLIENT_SEES: Section = BOOK.section("2.6 What a client sees");
 
 /// A socket the test binds itself, so no exercise is trusted to check another.
 fn bound_by_test() -> (Socket, SocketAddr) {
@@ -26,22 +32,21 @@ fn bind_loopback_with_port_0_gets_a_port_from_the_kernel() {
         bind_loopback(0),
         "bind_loopback(0)",
         "a socket bound to 127.0.0.1",
-        BOOK.section("2.1 Binding to an address"),
+        BINDING,
     );
     let address = socket.local_addr().unwrap().as_socket().unwrap();
-    let read = BOOK.section("2.1 Binding to an address");
     expect_eq(
         address.ip(),
         Ipv4Addr::LOCALHOST.into(),
         "the address bind_loopback(0) is bound to",
-        read,
+        BINDING,
     );
     expect_that(
         address.port() != 0,
         "the port after bind_loopback(0)",
         "a port the kernel chose, never 0",
         "port 0",
-        read,
+        BINDING,
     );
 }
 
@@ -51,7 +56,7 @@ fn bind_loopback_does_not_listen_yet() {
         bind_loopback(0),
         "bind_loopback(0)",
         "a socket bound to 127.0.0.1",
-        BOOK.section("2.1 Binding to an address"),
+        BINDING,
     );
     let address = socket.local_addr().unwrap().as_socket().unwrap();
     let attempt = TcpStream::connect_timeout(&address, IO_TIMEOUT).map(|_| ());
@@ -59,7 +64,7 @@ fn bind_loopback_does_not_listen_yet() {
         attempt.map_err(|e| e.kind()),
         Err(io::ErrorKind::ConnectionRefused),
         "connecting to a socket that is bound but not listening",
-        BOOK.section("2.1 Binding to an address"),
+        BINDING,
     );
 }
 
@@ -71,53 +76,42 @@ fn bind_loopback_to_a_taken_port_is_addr_in_use() {
         bind_loopback(port).map(|_| ()).map_err(|e| e.kind()),
         Err(io::ErrorKind::AddrInUse),
         "bind_loopback() on a port another socket listens on",
-        BOOK.section("2.3 Address already in use"),
+        ADDR_IN_USE,
     );
 }
 
 #[test]
 fn local_port_of_a_bound_socket() {
     let (socket, address) = bound_by_test();
-    let port = expect_ok(
-        local_port(&socket),
-        "local_port()",
-        "the port",
-        BOOK.section("2.2 Which port did I get?"),
-    );
+    let port = expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
     expect_eq(
         port,
         address.port(),
         "local_port() of a socket bound to port 0",
-        BOOK.section("2.2 Which port did I get?"),
+        WHICH_PORT,
     );
 }
 
 #[test]
 fn local_port_of_an_unbound_socket_is_0() {
     let socket = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
-    let port = expect_ok(
-        local_port(&socket),
-        "local_port()",
-        "the port",
-        BOOK.section("2.2 Which port did I get?"),
-    );
+    let port = expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
     expect_eq(
         port,
         0,
         "local_port() of a socket that was never bound",
-        BOOK.section("2.2 Which port did I get?"),
+        WHICH_PORT,
     );
 }
 
 #[test]
 fn is_port_taken_while_a_socket_holds_it() {
-    let read = BOOK.section("2.3 Address already in use");
     let (_bound, address) = bound_by_test();
     expect_eq(
         is_port_taken(address).unwrap(),
         true,
         "is_port_taken() on a port a bound socket holds",
-        read,
+        ADDR_IN_USE,
     );
     let listening = TcpListener::bind(net::loopback_v6()).unwrap();
     let address = listening.local_addr().unwrap();
@@ -125,7 +119,7 @@ fn is_port_taken_while_a_socket_holds_it() {
         is_port_taken(address).unwrap(),
         true,
         "is_port_taken() on an IPv6 port a listener holds",
-        read,
+        ADDR_IN_USE,
     );
 }
 
@@ -136,11 +130,11 @@ fn is_port_taken_is_false_for_port_0() {
             is_port_taken(net::loopback_v4()),
             "is_port_taken()",
             "true or false",
-            BOOK.section("2.3 Address already in use"),
+            ADDR_IN_USE,
         ),
         false,
         "is_port_taken(127.0.0.1:0): port 0 means any free port",
-        BOOK.section("2.3 Address already in use"),
+        ADDR_IN_USE,
     );
 }
 
@@ -160,14 +154,14 @@ fn listen_on_accepts_connections() {
         listen_on(net::loopback_v4(), 16),
         "listen_on(127.0.0.1:0)",
         "a listening socket",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     expect_that(
         listener.local_addr().unwrap().port() != 0,
         "the port of listen_on(127.0.0.1:0)",
         "a port the kernel chose",
         "port 0",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     exchange_one_message(&listener);
 }
@@ -178,14 +172,14 @@ fn listen_on_ipv6_loopback() {
         listen_on(net::loopback_v6(), 16),
         "listen_on([::1]:0)",
         "a listening socket",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     expect_that(
         listener.local_addr().unwrap().is_ipv6(),
         "the address of listen_on([::1]:0)",
         "an IPv6 address",
         listener.local_addr().unwrap(),
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     exchange_one_message(&listener);
 }
@@ -197,13 +191,13 @@ fn listen_on_sets_reuse_address() {
         listen_on(net::loopback_v4(), 16),
         "listen_on()",
         "a listening socket",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     expect_eq(
         SockRef::from(&listener).reuse_address().unwrap(),
         true,
         "SO_REUSEADDR on the listener listen_on() returns",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
 }
 
@@ -217,7 +211,7 @@ fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
         listen_on(net::loopback_v4(), 16),
         "listen_on()",
         "a listening socket",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
     let address = first.local_addr().unwrap();
     let mut client = net::connect(address).unwrap();
@@ -233,7 +227,7 @@ fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
         again.map(|_| ()).map_err(|e| e.kind()),
         Ok(()),
         "listen_on() on the port of a server that just closed a connection",
-        BOOK.section("2.4 Listening"),
+        LISTENING,
     );
 }
 // ANCHOR_END: time_wait_test
@@ -245,13 +239,13 @@ fn ipv6_socket_sets_v6_only_both_ways() {
             ipv6_socket(v6_only),
             "ipv6_socket()",
             "an IPv6 socket",
-            BOOK.section("2.5 IPv6 and dual stack"),
+            DUAL_STACK,
         );
         expect_eq(
             socket.only_v6().unwrap(),
             v6_only,
             &format!("IPV6_V6ONLY of ipv6_socket({v6_only}), before any bind"),
-            BOOK.section("2.5 IPv6 and dual stack"),
+            DUAL_STACK,
         );
     }
 }
@@ -262,7 +256,7 @@ fn ipv6_socket_takes_ipv6_connections_on_loopback() {
         ipv6_socket(false),
         "ipv6_socket()",
         "an IPv6 socket",
-        BOOK.section("2.5 IPv6 and dual stack"),
+        DUAL_STACK,
     );
     socket.bind(&net::loopback_v6().into()).unwrap();
     socket.listen(16).unwrap();
@@ -273,7 +267,7 @@ fn ipv6_socket_takes_ipv6_connections_on_loopback() {
         socket.only_v6().unwrap(),
         true,
         "IPV6_V6ONLY after binding [::1] on Linux",
-        BOOK.section("2.5 IPv6 and dual stack"),
+        DUAL_STACK,
     );
     exchange_one_message(&socket.into());
 }
@@ -295,7 +289,7 @@ fn probe_tells_listening_from_refused() {
     let table = deadline::within(
         deadline::DEFAULT,
         "probe()",
-        BOOK.section("2.6 What a client sees"),
+        WHAT_A_CLIENT_SEES,
         move || {
             cases
                 .iter()
@@ -304,14 +298,14 @@ fn probe_tells_listening_from_refused() {
                         probe(*address, Duration::from_secs(2)),
                         "probe()",
                         "Accepted, Refused or NoAnswer",
-                        BOOK.section("2.6 What a client sees"),
+                        WHAT_A_CLIENT_SEES,
                     );
                     format!("{what:<28} -> {found:?}\n")
                 })
                 .collect::<String>()
         },
     );
-    support::assert_snapshot!(BOOK.section("2.6 What a client sees"), table);
+    support::assert_snapshot!(WHAT_A_CLIENT_SEES, table);
 }
 // ANCHOR_END: probe_test
 
@@ -322,13 +316,13 @@ fn probe_reports_accepted_as_a_value() {
     let found = deadline::within(
         deadline::DEFAULT,
         "probe()",
-        BOOK.section("2.6 What a client sees"),
+        WHAT_A_CLIENT_SEES,
         move || {
             expect_ok(
                 probe(address, Duration::from_secs(2)),
                 "probe()",
                 "Accepted, Refused or NoAnswer",
-                BOOK.section("2.6 What a client sees"),
+                WHAT_A_CLIENT_SEES,
             )
         },
     );
@@ -336,6 +330,6 @@ fn probe_reports_accepted_as_a_value() {
         found,
         Probe::Accepted,
         "probe() of a listening socket",
-        BOOK.section("2.6 What a client sees"),
+        WHAT_A_CLIENT_SEES,
     );
 }

@@ -22,6 +22,13 @@ use support::report::Failure;
 use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch03-connecting-and-accepting.md");
+const CONNECTING: Section = BOOK.section("3.1 Connecting, or why not");
+const BOTH_ENDS: Section = BOOK.section("3.2 Both ends of a connection");
+const ECHO: Section = BOOK.section("3.3 Echo");
+const ONE_AT_A_TIME: Section = BOOK.section("3.4 One client at a time");
+const THREAD_PER_CLIENT: Section = BOOK.section("3.5 A thread per client");
+const NONBLOCKING_CONNECT: Section = BOOK.section("3.6 Connecting without waiting");
+const HANDSHAKE_WAIT: Section = BOOK.section("3.7 Waiting for the handshake");
 
 /// A port that refuses connections: bound by the test, so no other program can take it,
 /// but not listening, so the kernel answers every connection request with a reset.
@@ -54,84 +61,79 @@ impl Debug for Returned {
 
 #[test]
 fn connect_any_reaches_a_listener() {
-    let read = BOOK.section("3.1 Connecting, or why not");
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
     let stream = expect_ok(
-        deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+        deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
             connect_any(&[address], IO_TIMEOUT)
         }),
         "connect_any([listening])",
         "a stream connected to the listener",
-        read,
+        CONNECTING,
     );
     expect_eq(
         stream.peer_addr().unwrap(),
         address,
         "the peer address of the stream connect_any() returned",
-        read,
+        CONNECTING,
     );
 }
 
 #[test]
 fn connect_any_on_a_closed_port_is_refused() {
-    let read = BOOK.section("3.1 Connecting, or why not");
     let (_closed, address) = closed_port();
-    let result = deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
         kind(connect_any(&[address], IO_TIMEOUT))
     });
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
         "connect_any() to a port that is bound but not listening",
-        read,
+        CONNECTING,
     );
 }
 
 #[test]
 fn connect_any_tries_the_next_address_after_a_refusal() {
-    let read = BOOK.section("3.1 Connecting, or why not");
     let (_closed, refusing) = closed_port();
     let listener = net::listener();
     let listening = listener.local_addr().unwrap();
     let stream = expect_ok(
-        deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+        deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
             connect_any(&[refusing, listening], IO_TIMEOUT)
         }),
         "connect_any([refusing, listening])",
         "a stream connected to the second address",
-        read,
+        CONNECTING,
     );
     expect_eq(
         stream.peer_addr().unwrap(),
         listening,
         "the peer of connect_any([refusing, listening]): the second address",
-        read,
+        CONNECTING,
     );
 }
 
 #[test]
 fn connect_any_without_addresses_is_invalid_input() {
-    let read = BOOK.section("3.1 Connecting, or why not");
-    let result = deadline::within(deadline::DEFAULT, "connect_any(&[])", read, || {
+    let result = deadline::within(deadline::DEFAULT, "connect_any(&[])", CONNECTING, || {
         kind(connect_any(&[], IO_TIMEOUT))
     });
     expect_eq(
         result,
         Err(io::ErrorKind::InvalidInput),
         "connect_any() with an empty list of addresses",
-        read,
+        CONNECTING,
     );
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn connect_any_returns_the_error_of_the_last_address() {
-    let read = BOOK.section("3.1 Connecting, or why not");
     let silent = unanswered_port();
     let (_closed, refusing) = closed_port();
     let addresses = [silent.address, refusing];
-    let result = deadline::within(deadline::DEFAULT, "connect_any()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
         kind(connect_any(&addresses, Duration::from_millis(300)))
     });
     expect_eq(
@@ -139,14 +141,13 @@ fn connect_any_returns_the_error_of_the_last_address() {
         Err(io::ErrorKind::ConnectionRefused),
         "connect_any([a port that never answers, a refusing port], 300 ms): the error of the \
          last attempt (TimedOut here would be the first attempt's error)",
-        read,
+        CONNECTING,
     );
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn connect_any_gives_each_address_its_own_timeout() {
-    let read = BOOK.section("3.1 Connecting, or why not");
     let silent = unanswered_port();
     let listener = net::listener();
     let listening = listener.local_addr().unwrap();
@@ -157,18 +158,18 @@ fn connect_any_gives_each_address_its_own_timeout() {
             Duration::from_secs(3),
             "connect_any([a port that never answers, a listener], 300 ms): at most 300 ms \
              for the first address, then the second",
-            read,
+            CONNECTING,
             move || connect_any(&addresses, Duration::from_millis(300)),
         ),
         "connect_any([a port that never answers, a listener], 300 ms)",
         "a stream connected to the second address, once the first timed out",
-        read,
+        CONNECTING,
     );
     expect_eq(
         stream.peer_addr().unwrap(),
         listening,
         "the peer of connect_any([a port that never answers, a listener]): the second address",
-        read,
+        CONNECTING,
     );
 }
 
@@ -177,7 +178,6 @@ fn connect_any_gives_each_address_its_own_timeout() {
 // ANCHOR: ends_test
 #[test]
 fn ends_of_both_sides_mirror_each_other() {
-    let read = BOOK.section("3.2 Both ends of a connection");
     let listener = net::listener();
     let server_address = listener.local_addr().unwrap();
     let client = net::connect(server_address).unwrap();
@@ -187,13 +187,13 @@ fn ends_of_both_sides_mirror_each_other() {
         ends(&client),
         "ends() of the client's stream",
         "its local and peer addresses",
-        read,
+        BOTH_ENDS,
     );
     let seen_by_server = expect_ok(
         ends(&server),
         "ends() of the server's stream",
         "its local and peer addresses",
-        read,
+        BOTH_ENDS,
     );
     expect_eq(
         seen_by_client,
@@ -202,7 +202,7 @@ fn ends_of_both_sides_mirror_each_other() {
             peer: server_address,
         },
         "ends() of the client's stream",
-        read,
+        BOTH_ENDS,
     );
     expect_eq(
         seen_by_server,
@@ -211,7 +211,7 @@ fn ends_of_both_sides_mirror_each_other() {
             peer: client_address,
         },
         "ends() of the server's stream",
-        read,
+        BOTH_ENDS,
     );
     let names = Names::new()
         .name(server_address, "server")
@@ -220,16 +220,12 @@ fn ends_of_both_sides_mirror_each_other() {
         "client sees: {seen_by_client}\nserver sees: {seen_by_server}\nmirrored:    {}\n",
         seen_by_client.mirrors(&seen_by_server)
     );
-    support::assert_snapshot!(
-        BOOK.section("3.2 Both ends of a connection"),
-        names.apply(&both_views)
-    );
+    support::assert_snapshot!(BOTH_ENDS, names.apply(&both_views));
 }
 // ANCHOR_END: ends_test
 
 #[test]
 fn ends_tell_two_clients_of_one_listener_apart() {
-    let read = BOOK.section("3.2 Both ends of a connection");
     let listener = net::listener();
     let server_address = listener.local_addr().unwrap();
     let _first = net::connect(server_address).unwrap();
@@ -240,26 +236,26 @@ fn ends_tell_two_clients_of_one_listener_apart() {
         ends(&first),
         "ends() of the first accepted stream",
         "its local and peer addresses",
-        read,
+        BOTH_ENDS,
     );
     let second = expect_ok(
         ends(&second),
         "ends() of the second accepted stream",
         "its local and peer addresses",
-        read,
+        BOTH_ENDS,
     );
     expect_eq(
         (first.local, second.local),
         (server_address, server_address),
         "the local address of two accepted streams: both are the listener's",
-        read,
+        BOTH_ENDS,
     );
     expect_that(
         first.peer != second.peer,
         "the peer addresses of two accepted streams",
         "two different client ports: the peer is what tells connections apart",
         format!("{} twice", first.peer),
-        read,
+        BOTH_ENDS,
     );
 }
 
@@ -271,7 +267,7 @@ fn ends_of_a_socket_that_never_connected_is_an_error() {
         kind(ends(&stream)),
         Err(io::ErrorKind::NotConnected),
         "ends() of a TCP socket that was never connected (it has no peer)",
-        BOOK.section("3.2 Both ends of a connection"),
+        BOTH_ENDS,
     );
 }
 
@@ -474,7 +470,6 @@ fn some_bytes(bytes: &[u8]) -> String {
 // ANCHOR: echo_events_test
 #[test]
 fn echo_connection_events() {
-    let read = BOOK.section("3.3 Echo");
     let listener = net::listener();
     let server_address = listener.local_addr().unwrap();
     let mut client = net::connect(server_address).unwrap();
@@ -484,7 +479,7 @@ fn echo_connection_events() {
         format!("server  accept    {server_address} <- {client_address}"),
     ];
 
-    let mut echoing = Watched::start("echo()", read, move || echo(server).map_err(|e| e.kind()));
+    let mut echoing = Watched::start("echo()", ECHO, move || echo(server).map_err(|e| e.kind()));
     for message in [&b"hello"[..], b", sockets!"] {
         echoing.send(&mut client, message);
         events.push(format!("client  send      {}", quoted(message)));
@@ -507,15 +502,14 @@ fn echo_connection_events() {
         .name(server_address, "server")
         .name(client_address, "client");
     let events = names.apply(&events.join("\n"));
-    support::assert_snapshot!(BOOK.section("3.3 Echo"), events);
+    support::assert_snapshot!(ECHO, events);
 }
 // ANCHOR_END: echo_events_test
 
 #[test]
 fn echo_returns_every_byte_in_order() {
-    let read = BOOK.section("3.3 Echo");
     let (mut client, server) = net::connected_pair();
-    let mut echoing = Watched::start("echo()", read, move || echo(server).map_err(|e| e.kind()));
+    let mut echoing = Watched::start("echo()", ECHO, move || echo(server).map_err(|e| e.kind()));
     // 256 KiB is more than the socket buffers start out with: a client that writes and
     // reads at the same time never depends on how far the kernel grows them.
     let sent: Vec<u8> = (0..256 * 1024).map(|i| (i % 251) as u8).collect();
@@ -529,12 +523,12 @@ fn echo_returns_every_byte_in_order() {
     let received = echoing.receive_to_end(&mut client);
     let returned = echoing.finish();
     let _ = writing.join();
-    support::expect_bytes(&received, &sent, "the bytes echo() sent back", read);
+    support::expect_bytes(&received, &sent, "the bytes echo() sent back", ECHO);
     expect_eq(
         returned,
         Ok(sent.len() as u64),
         "what echo() returned: the number of bytes echoed",
-        read,
+        ECHO,
     );
 }
 
@@ -645,25 +639,32 @@ fn a_is_served_when_b_arrives(
 // ANCHOR: one_at_a_time_test
 #[test]
 fn one_at_a_time_makes_the_second_client_wait() {
-    let read = BOOK.section("3.4 One client at a time");
     let wait = Duration::from_millis(200); // no reply is expected: any wait shows that
-    let (timeline, b_answered_early) =
-        a_is_served_when_b_arrives("serve_one_at_a_time()", serve_one_at_a_time, wait, read);
+    let (timeline, b_answered_early) = a_is_served_when_b_arrives(
+        "serve_one_at_a_time()",
+        serve_one_at_a_time,
+        wait,
+        ONE_AT_A_TIME,
+    );
     expect_that(
         !b_answered_early,
         "what client B gets while client A is still connected",
         "no reply: the server is busy echoing A until A is done",
         "a reply: is this server serving two clients at once?",
-        read,
+        ONE_AT_A_TIME,
     );
-    support::assert_snapshot!(BOOK.section("3.4 One client at a time"), timeline);
+    support::assert_snapshot!(ONE_AT_A_TIME, timeline);
 }
 // ANCHOR_END: one_at_a_time_test
 
 #[test]
 fn one_at_a_time_serves_its_clients_and_returns() {
-    let read = BOOK.section("3.4 One client at a time");
-    let mut server = Server::start("serve_one_at_a_time()", serve_one_at_a_time, 3, read);
+    let mut server = Server::start(
+        "serve_one_at_a_time()",
+        serve_one_at_a_time,
+        3,
+        ONE_AT_A_TIME,
+    );
     for (i, message) in [&b"first"[..], b"second!", b""].iter().enumerate() {
         let mut client = server.connect();
         server.watched.send(&mut client, message);
@@ -673,48 +674,46 @@ fn one_at_a_time_serves_its_clients_and_returns() {
             &back,
             message,
             &format!("what client {i} got back from serve_one_at_a_time()"),
-            read,
+            ONE_AT_A_TIME,
         );
     }
     expect_eq(
         server.watched.finish().map_err(|e| e.kind()),
         Ok(vec![5, 7, 0]),
         "what serve_one_at_a_time(listener, 3) returned: bytes echoed per client",
-        read,
+        ONE_AT_A_TIME,
     );
 }
 
 // ANCHOR: thread_per_client_test
 #[test]
 fn thread_per_client_answers_the_second_client_at_once() {
-    let read = BOOK.section("3.5 A thread per client");
     let wait = Duration::from_secs(2); // a reply ends the wait at once
     let (timeline, b_answered_early) = a_is_served_when_b_arrives(
         "serve_thread_per_client()",
         serve_thread_per_client,
         wait,
-        read,
+        THREAD_PER_CLIENT,
     );
     expect_that(
         b_answered_early,
         "what client B gets while client A is still connected",
         "its reply at once: B has a thread of its own",
         "no reply within 2 s: is this server serving one client at a time?",
-        read,
+        THREAD_PER_CLIENT,
     );
-    support::assert_snapshot!(BOOK.section("3.5 A thread per client"), timeline);
+    support::assert_snapshot!(THREAD_PER_CLIENT, timeline);
 }
 // ANCHOR_END: thread_per_client_test
 
 #[test]
 fn thread_per_client_gives_each_client_its_own_bytes() {
-    let read = BOOK.section("3.5 A thread per client");
     const CLIENTS: usize = 4;
     let mut server = Server::start(
         "serve_thread_per_client()",
         serve_thread_per_client,
         CLIENTS,
-        read,
+        THREAD_PER_CLIENT,
     );
     let mut clients: Vec<TcpStream> = (0..CLIENTS).map(|_| server.connect()).collect();
     // Every client sends and reads in turn while all of them stay connected.
@@ -732,7 +731,7 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
                     expected: format!("the echo of {}", quoted(message.as_bytes())),
                     found: "no reply within 2 s: is this server serving one client at a time?"
                         .to_string(),
-                    read,
+                    read: THREAD_PER_CLIENT,
                 }
                 .fail()
             };
@@ -740,7 +739,7 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
                 &back,
                 message.as_bytes(),
                 &format!("what client {i} got back in round {round}"),
-                read,
+                THREAD_PER_CLIENT,
             );
         }
     }
@@ -752,7 +751,7 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
         server.watched.finish().map_err(|e| e.kind()),
         Ok(vec![54; CLIENTS]),
         "what serve_thread_per_client(listener, 4) returned: bytes echoed per client",
-        read,
+        THREAD_PER_CLIENT,
     );
 }
 
@@ -761,22 +760,24 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
 // ANCHOR: start_connect_test
 #[test]
 fn start_connect_returns_before_the_handshake_ends() {
-    let read = BOOK.section("3.6 Connecting without waiting");
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
     let (socket, start) = expect_ok(
-        deadline::within(deadline::DEFAULT, "start_connect()", read, move || {
-            start_connect(address)
-        }),
+        deadline::within(
+            deadline::DEFAULT,
+            "start_connect()",
+            NONBLOCKING_CONNECT,
+            move || start_connect(address),
+        ),
         "start_connect()",
         "a non-blocking socket and how its connect started",
-        read,
+        NONBLOCKING_CONNECT,
     );
     expect_eq(
         socket.nonblocking().unwrap(),
         true,
         "O_NONBLOCK on the socket start_connect() returned",
-        read,
+        NONBLOCKING_CONNECT,
     );
     // Linux always answers a non-blocking connect over TCP with EINPROGRESS, even on
     // loopback; other systems may finish the handshake at once.
@@ -789,7 +790,7 @@ fn start_connect_returns_before_the_handshake_ends() {
             "{start:?}: the connect waited for the handshake. Was O_NONBLOCK set \
              (set_nonblocking(true)) before connect, not after?"
         ),
-        read,
+        NONBLOCKING_CONNECT,
     );
     #[cfg(not(target_os = "linux"))]
     let _ = start;
@@ -800,22 +801,24 @@ fn start_connect_returns_before_the_handshake_ends() {
 fn start_connect_takes_the_family_of_the_address() {
     let listener = TcpListener::bind(net::loopback_v6()).unwrap();
     let address = listener.local_addr().unwrap();
-    let read = BOOK.section("3.6 Connecting without waiting");
-    let started = deadline::within(deadline::DEFAULT, "start_connect()", read, move || {
-        start_connect(address)
-    });
+    let started = deadline::within(
+        deadline::DEFAULT,
+        "start_connect()",
+        NONBLOCKING_CONNECT,
+        move || start_connect(address),
+    );
     let (socket, _) = expect_ok(
         started,
         "start_connect([::1]:port)",
         "an IPv6 socket and how its connect started",
-        read,
+        NONBLOCKING_CONNECT,
     );
     expect_that(
         socket.local_addr().unwrap().is_ipv6(),
         "the family of the socket start_connect([::1]:port) made",
         "IPv6",
         format!("{:?}", socket.local_addr().unwrap().domain()),
-        read,
+        NONBLOCKING_CONNECT,
     );
 }
 
@@ -833,29 +836,31 @@ fn started_by_test(address: SocketAddr) -> Socket {
 
 #[test]
 fn finish_connect_completes_to_a_listener() {
-    let read = BOOK.section("3.7 Waiting for the handshake");
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
     let socket = started_by_test(address);
     let mut stream = expect_ok(
-        deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {
-            finish_connect(socket, IO_TIMEOUT)
-        }),
+        deadline::within(
+            deadline::DEFAULT,
+            "finish_connect()",
+            HANDSHAKE_WAIT,
+            move || finish_connect(socket, IO_TIMEOUT),
+        ),
         "finish_connect()",
         "a blocking stream connected to the listener",
-        read,
+        HANDSHAKE_WAIT,
     );
     expect_eq(
         stream.peer_addr().unwrap(),
         address,
         "the peer of the stream finish_connect() returned",
-        read,
+        HANDSHAKE_WAIT,
     );
     expect_eq(
         SockRef::from(&stream).nonblocking().unwrap(),
         false,
         "O_NONBLOCK on the stream finish_connect() returned (it should block again)",
-        read,
+        HANDSHAKE_WAIT,
     );
     let (mut accepted, _) = net::accept(&listener).unwrap();
     stream.write_all(b"hi").unwrap();
@@ -865,23 +870,25 @@ fn finish_connect_completes_to_a_listener() {
         &buffer,
         b"hi",
         "bytes sent over the finished connection",
-        read,
+        HANDSHAKE_WAIT,
     );
 }
 
 #[test]
 fn finish_connect_reports_a_refusal() {
-    let read = BOOK.section("3.7 Waiting for the handshake");
     let (_closed, address) = closed_port();
     let socket = started_by_test(address);
-    let result = deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {
-        kind(finish_connect(socket, IO_TIMEOUT))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "finish_connect()",
+        HANDSHAKE_WAIT,
+        move || kind(finish_connect(socket, IO_TIMEOUT)),
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
         "finish_connect() of a connect to a port that is bound but not listening",
-        read,
+        HANDSHAKE_WAIT,
     );
 }
 
@@ -920,27 +927,29 @@ fn unanswered_port() -> Unanswered {
 #[cfg(target_os = "linux")]
 #[test]
 fn finish_connect_gives_up_at_its_timeout() {
-    let read = BOOK.section("3.7 Waiting for the handshake");
     let silent = unanswered_port();
     let socket = started_by_test(silent.address);
     let limit = Duration::from_millis(300);
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "finish_connect()", read, move || {
-        kind(finish_connect(socket, limit))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "finish_connect()",
+        HANDSHAKE_WAIT,
+        move || kind(finish_connect(socket, limit)),
+    );
     let waited = started.elapsed();
     expect_eq(
         result,
         Err(io::ErrorKind::TimedOut),
         "finish_connect(.., 300 ms) of a connect the listener never answers",
-        read,
+        HANDSHAKE_WAIT,
     );
     expect_that(
         waited >= limit && waited < Duration::from_secs(3),
         "how long finish_connect(.., 300 ms) waited",
         "the 300 ms asked for, and not much more",
         format!("{waited:?}"),
-        read,
+        HANDSHAKE_WAIT,
     );
 }
 // ANCHOR_END: timeout_test

@@ -21,6 +21,13 @@ use support::net;
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
+const WHOLE_READS: Section = BOOK.section("4.1 Reading a whole buffer");
+const WHOLE_WRITES: Section = BOOK.section("4.2 Writing a whole buffer");
+const DELIMITER: Section = BOOK.section("4.3 Framing by delimiter");
+const LENGTH_PREFIX: Section = BOOK.section("4.4 Framing by length");
+const MESSAGE_DEADLINE: Section = BOOK.section("4.5 A deadline for the whole message");
+const PROTOCOL: Section = BOOK.section("4.6 A request/response protocol");
+const SERVING: Section = BOOK.section("4.7 Serving and calling");
 
 /// The messages most tests send: an empty one and one with spaces included.
 const MESSAGES: [&[u8]; 4] = [b"hello", b"", b"two words", b"and the last one"];
@@ -67,25 +74,23 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn fill_collects_bytes_written_one_at_a_time() {
-    let read = BOOK.section("4.1 Reading a whole buffer");
     let sent = b"twenty-six letters, a to z";
     let mut stream = peers::sends(sent, Cut::OneByteWrites);
     let received = expect_ok(
-        deadline::within(deadline::DEFAULT, "fill()", read, move || {
+        deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, move || {
             let mut buffer = [0; 26];
             fill(&mut stream, &mut buffer).map(|()| buffer)
         }),
         "fill() of 26 bytes",
         "the buffer filled with all 26 bytes",
-        read,
+        WHOLE_READS,
     );
-    expect_bytes(&received, sent, "the buffer fill() filled", read);
+    expect_bytes(&received, sent, "the buffer fill() filled", WHOLE_READS);
 }
 
 #[test]
 fn fill_asks_again_after_an_interrupted_read() {
-    let read = BOOK.section("4.1 Reading a whole buffer");
-    let (result, buffer) = deadline::within(deadline::DEFAULT, "fill()", read, || {
+    let (result, buffer) = deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, || {
         let mut reader = Interrupting::new(Cursor::new(b"0123456789".to_vec()));
         let mut buffer = [0; 10];
         (kind(fill(&mut reader, &mut buffer)), buffer)
@@ -94,16 +99,20 @@ fn fill_asks_again_after_an_interrupted_read() {
         result,
         Ok(()),
         "fill() from a reader interrupted before every other read",
-        read,
+        WHOLE_READS,
     );
-    expect_bytes(&buffer, b"0123456789", "the buffer fill() filled", read);
+    expect_bytes(
+        &buffer,
+        b"0123456789",
+        "the buffer fill() filled",
+        WHOLE_READS,
+    );
 }
 
 #[test]
 fn fill_reports_a_stream_that_ends_too_soon() {
-    let read = BOOK.section("4.1 Reading a whole buffer");
     let stream = peers::sends(b"abc", Cut::OneWrite);
-    let result = deadline::within(deadline::DEFAULT, "fill()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, move || {
         let mut buffer = [0; 5];
         kind(fill(&mut &stream, &mut buffer))
     });
@@ -111,7 +120,7 @@ fn fill_reports_a_stream_that_ends_too_soon() {
         result,
         Err(io::ErrorKind::UnexpectedEof),
         "fill() of 5 bytes from a peer that sends 3 and closes",
-        read,
+        WHOLE_READS,
     );
 }
 
@@ -119,9 +128,8 @@ fn fill_reports_a_stream_that_ends_too_soon() {
 
 #[test]
 fn send_all_finishes_what_short_writes_leave() {
-    let read = BOOK.section("4.2 Writing a whole buffer");
     let sent = b"a message longer than one write takes";
-    let (result, writer) = deadline::within(deadline::DEFAULT, "send_all()", read, || {
+    let (result, writer) = deadline::within(deadline::DEFAULT, "send_all()", WHOLE_WRITES, || {
         let mut writer = Stingy::default();
         (kind(send_all(&mut writer, sent)), writer)
     });
@@ -129,17 +137,16 @@ fn send_all_finishes_what_short_writes_leave() {
         result,
         Ok(()),
         "send_all() to a writer that takes 3 bytes a call and is often interrupted",
-        read,
+        WHOLE_WRITES,
     );
-    expect_bytes(&writer.taken, sent, "what the writer took", read);
+    expect_bytes(&writer.taken, sent, "what the writer took", WHOLE_WRITES);
 }
 
 #[test]
 fn send_all_reports_a_writer_that_takes_nothing() {
-    let read = BOOK.section("4.2 Writing a whole buffer");
     let what = "send_all() to a writer that takes 2 bytes, then returns Ok(0) (without an \
                 Ok(0) check, send_all() asks it again and again, forever)";
-    let (result, writer) = deadline::within(deadline::DEFAULT, what, read, || {
+    let (result, writer) = deadline::within(deadline::DEFAULT, what, WHOLE_WRITES, || {
         let mut writer = Full::default();
         (kind(send_all(&mut writer, b"12345")), writer)
     });
@@ -147,9 +154,9 @@ fn send_all_reports_a_writer_that_takes_nothing() {
         result,
         Err(io::ErrorKind::WriteZero),
         "send_all() to a writer that takes 2 bytes, then returns Ok(0)",
-        read,
+        WHOLE_WRITES,
     );
-    expect_bytes(&writer.taken, b"12", "what the writer took", read);
+    expect_bytes(&writer.taken, b"12", "what the writer took", WHOLE_WRITES);
 }
 
 // ---------------------------------------------------------------- 4.3 lines
@@ -179,59 +186,56 @@ fn all_lines(stream: TcpStream, read: Section) -> Vec<String> {
 // ANCHOR: lines_test
 #[test]
 fn lines_from_one_byte_writes() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let stream = peers::sends(&lines_on_the_wire(), Cut::OneByteWrites);
     expect_eq(
-        all_lines(stream, read),
+        all_lines(stream, DELIMITER),
         messages(),
         "the messages next_line() read from a peer that sends one byte per write",
-        read,
+        DELIMITER,
     );
 }
 
 #[test]
 fn lines_from_one_merged_write() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let stream = peers::sends(&lines_on_the_wire(), Cut::OneWrite);
     expect_eq(
-        all_lines(stream, read),
+        all_lines(stream, DELIMITER),
         messages(),
         "the messages next_line() read from a peer that sends them all in one write",
-        read,
+        DELIMITER,
     );
 }
 // ANCHOR_END: lines_test
 
 #[test]
 fn lines_end_inside_a_message_is_unexpected_eof() {
-    let read = BOOK.section("4.3 Framing by delimiter");
-    let (first, second) = deadline::within(deadline::DEFAULT, "Lines::next_line()", read, || {
-        let mut lines = Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
-        (outcome(lines.next_line()), outcome(lines.next_line()))
-    });
+    let (first, second) =
+        deadline::within(deadline::DEFAULT, "Lines::next_line()", DELIMITER, || {
+            let mut lines = Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
+            (outcome(lines.next_line()), outcome(lines.next_line()))
+        });
     expect_eq(
         first,
         Ok(Some("complete".into())),
         "the first message of \"complete\\nincompl\"",
-        read,
+        DELIMITER,
     );
     expect_eq(
         second,
         Err(io::ErrorKind::UnexpectedEof),
         "next_line() when the stream ends inside a message",
-        read,
+        DELIMITER,
     );
 }
 
 #[test]
 fn lines_longer_than_the_limit_are_refused() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let mut wire = [b'x'; 16].to_vec();
     wire.push(b'\n');
     wire.extend([b'y'; 17]);
     wire.push(b'\n');
     let (exact, over, endless) =
-        deadline::within(deadline::DEFAULT, "Lines::next_line()", read, || {
+        deadline::within(deadline::DEFAULT, "Lines::next_line()", DELIMITER, || {
             let mut lines = Lines::new(Cursor::new(wire), 16);
             let exact = outcome(lines.next_line());
             let over = outcome(lines.next_line());
@@ -243,72 +247,74 @@ fn lines_longer_than_the_limit_are_refused() {
         exact,
         Ok(Some("x".repeat(16))),
         "next_line() of a message exactly as long as the limit (16)",
-        read,
+        DELIMITER,
     );
     expect_eq(
         over,
         Err(io::ErrorKind::InvalidData),
         "next_line() of a message one byte over the limit",
-        read,
+        DELIMITER,
     );
     expect_eq(
         endless,
         Err(io::ErrorKind::InvalidData),
         "next_line() with limit 1024 of 1 MiB without a delimiter",
-        read,
+        DELIMITER,
     );
 }
 
 #[test]
 fn write_line_ends_each_message_with_the_delimiter() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let mut wire = Vec::new();
     for message in MESSAGES {
         expect_ok(
             write_line(&mut wire, message),
             &format!("write_line() of {}", text(message)),
             "the message and its \\n written",
-            read,
+            DELIMITER,
         );
     }
     expect_bytes(
         &wire,
         &lines_on_the_wire(),
         "the bytes write_line() wrote",
-        read,
+        DELIMITER,
     );
 }
 
 #[test]
 fn write_line_sends_message_and_delimiter_in_one_write() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let mut writer = Recorder::default();
     expect_ok(
         write_line(&mut writer, b"hello"),
         "write_line() of \"hello\"",
         "the message and its \\n written",
-        read,
+        DELIMITER,
     );
     expect_eq(
         writer.texts(),
         vec!["hello\n".to_string()],
         "the write calls write_line(\"hello\") made: one, with the message and its \\n \
          (two writes may leave as two packets)",
-        read,
+        DELIMITER,
     );
 }
 
 #[test]
 fn write_line_refuses_a_delimiter_inside() {
-    let read = BOOK.section("4.3 Framing by delimiter");
     let mut wire = Vec::new();
     expect_eq(
         kind(write_line(&mut wire, b"two\nlines")),
         Err(io::ErrorKind::InvalidInput),
         "write_line() of a message with a \\n inside",
-        read,
+        DELIMITER,
     );
-    expect_bytes(&wire, b"", "what write_line() wrote before refusing", read);
+    expect_bytes(
+        &wire,
+        b"",
+        "what write_line() wrote before refusing",
+        DELIMITER,
+    );
 }
 
 // ---------------------------------------------------------------- 4.4 frames
@@ -335,43 +341,45 @@ fn all_frames(mut stream: TcpStream, read: Section) -> Vec<String> {
 
 #[test]
 fn frames_from_one_byte_writes() {
-    let read = BOOK.section("4.4 Framing by length");
     let stream = peers::sends(&frames_on_the_wire(), Cut::OneByteWrites);
     expect_eq(
-        all_frames(stream, read),
+        all_frames(stream, LENGTH_PREFIX),
         messages(),
         "the payloads read_frame() read from a peer that sends one byte per write",
-        read,
+        LENGTH_PREFIX,
     );
 }
 
 #[test]
 fn frames_from_one_merged_write() {
-    let read = BOOK.section("4.4 Framing by length");
     let stream = peers::sends(&frames_on_the_wire(), Cut::OneWrite);
     expect_eq(
-        all_frames(stream, read),
+        all_frames(stream, LENGTH_PREFIX),
         messages(),
         "the payloads read_frame() read from a peer that sends them all in one write",
-        read,
+        LENGTH_PREFIX,
     );
 }
 
 // ANCHOR: frame_layout_test
 #[test]
 fn write_frame_layout() {
-    let read = BOOK.section("4.4 Framing by length");
     let mut wire = Vec::new();
     for payload in [&b"hello"[..], b"", b"bytes, not messages"] {
         expect_ok(
             write_frame(&mut wire, payload),
             &format!("write_frame() of {}", text(payload)),
             "the length and the payload written",
-            read,
+            LENGTH_PREFIX,
         );
     }
     let expected = [frame(b"hello"), frame(b""), frame(b"bytes, not messages")].concat();
-    expect_bytes(&wire, &expected, "the bytes write_frame() wrote", read);
+    expect_bytes(
+        &wire,
+        &expected,
+        "the bytes write_frame() wrote",
+        LENGTH_PREFIX,
+    );
     let dump = Annotated::new(&wire)
         .field(HEADER_LEN, "length 5, big-endian u32")
         .field(5, "payload \"hello\"")
@@ -379,37 +387,38 @@ fn write_frame_layout() {
         .field(HEADER_LEN, "length 19 (0x13)")
         .field(19, "payload \"bytes, not messages\"")
         .render();
-    support::assert_snapshot!(BOOK.section("4.4 Framing by length"), dump);
+    support::assert_snapshot!(LENGTH_PREFIX, dump);
 }
 // ANCHOR_END: frame_layout_test
 
 #[test]
 fn read_frame_refuses_a_length_over_the_limit() {
-    let read = BOOK.section("4.4 Framing by length");
     // A header that announces 1 GiB, and no payload: a reader that believed it would set
     // aside 1 GiB, then wait for bytes that never come.
     let (reading, mut writing) = net::connected_pair();
     writing.write_all(&(1u32 << 30).to_be_bytes()).unwrap();
-    let result = deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
-        outcome(read_frame(&mut &reading, 1024))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "read_frame()",
+        LENGTH_PREFIX,
+        move || outcome(read_frame(&mut &reading, 1024)),
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::InvalidData),
         "read_frame() with limit 1024 of a header announcing 1 GiB",
-        read,
+        LENGTH_PREFIX,
     );
 }
 
 #[test]
 fn write_frame_sends_header_and_payload_in_one_write() {
-    let read = BOOK.section("4.4 Framing by length");
     let mut writer = Recorder::default();
     expect_ok(
         write_frame(&mut writer, b"hello"),
         "write_frame() of \"hello\"",
         "the length and the payload written",
-        read,
+        LENGTH_PREFIX,
     );
     expect_eq(
         writer
@@ -420,25 +429,29 @@ fn write_frame_sends_header_and_payload_in_one_write() {
         vec![hex_bytes(&frame(b"hello"))],
         "the write calls write_frame(\"hello\") made, in hex: one, with the header and the \
          payload (two writes may leave as two packets)",
-        read,
+        LENGTH_PREFIX,
     );
 }
 
 #[test]
 fn read_frame_end_inside_a_frame_is_unexpected_eof() {
-    let read = BOOK.section("4.4 Framing by length");
     let whole = frame(b"hello");
     for cut in [2, HEADER_LEN + 3] {
         let reader = Cursor::new(whole[..cut].to_vec());
-        let result = deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
-            let mut reader = reader;
-            outcome(read_frame(&mut reader, 1024))
-        });
+        let result = deadline::within(
+            deadline::DEFAULT,
+            "read_frame()",
+            LENGTH_PREFIX,
+            move || {
+                let mut reader = reader;
+                outcome(read_frame(&mut reader, 1024))
+            },
+        );
         expect_eq(
             result,
             Err(io::ErrorKind::UnexpectedEof),
             &format!("read_frame() when the stream ends after {cut} of the frame's 9 bytes"),
-            read,
+            LENGTH_PREFIX,
         );
     }
 }
@@ -448,7 +461,6 @@ fn read_frame_end_inside_a_frame_is_unexpected_eof() {
 // ANCHOR: stall_test
 #[test]
 fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
-    let read = BOOK.section("4.5 A deadline for the whole message");
     let (reading, mut writing) = net::connected_pair();
     writing.write_all(&frame(b"hello")[..6]).unwrap(); // the header and "he", then nothing
     let limit = Duration::from_millis(300);
@@ -456,7 +468,7 @@ fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
     let result = deadline::within(
         deadline::DEFAULT,
         "reading through a Deadline",
-        read,
+        MESSAGE_DEADLINE,
         move || {
             let mut whole_frame = [0; 9];
             kind(Deadline::new(&reading, limit).read_exact(&mut whole_frame))
@@ -467,14 +479,14 @@ fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
         result,
         Err(io::ErrorKind::TimedOut),
         "reading a 9-byte frame through a 300 ms Deadline from a peer that sends 6 bytes and stalls",
-        read,
+        MESSAGE_DEADLINE,
     );
     expect_that(
         waited >= limit && waited < Duration::from_secs(2),
         "how long the Deadline of 300 ms took to give up",
         "300 ms, and not much more",
         format!("{waited:?}"),
-        read,
+        MESSAGE_DEADLINE,
     );
     drop(writing); // the stalled peer stays connected until here
 }
@@ -482,15 +494,14 @@ fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
 
 #[test]
 fn deadline_covers_the_whole_message_not_each_read() {
-    let read = BOOK.section("4.5 A deadline for the whole message");
-    // One byte every 100 ms: each read returns quickly, the message takes 1.6 s.
+    // One byte every 100 ms: each MESSAGE_DEADLINE returns quickly, the message takes 1.6 s.
     let (reading, _stop) = peers::dribbles(b"0123456789abcdef", Duration::from_millis(100));
     let limit = Duration::from_millis(500);
     let started = Instant::now();
     let result = deadline::within(
         deadline::DEFAULT,
         "reading through a Deadline",
-        read,
+        MESSAGE_DEADLINE,
         move || {
             let mut message = [0; 16];
             kind(Deadline::new(&reading, limit).read_exact(&mut message))
@@ -501,29 +512,28 @@ fn deadline_covers_the_whole_message_not_each_read() {
         result,
         Err(io::ErrorKind::TimedOut),
         "reading 16 bytes through a 500 ms Deadline from a peer that sends one byte every 100 ms",
-        read,
+        MESSAGE_DEADLINE,
     );
     expect_that(
         waited < Duration::from_millis(1500),
         "how long the Deadline of 500 ms took to give up",
         "about 500 ms: the limit is for all the reads together",
         format!("{waited:?}"),
-        read,
+        MESSAGE_DEADLINE,
     );
 }
 
 #[test]
 fn deadline_that_has_passed_fails_even_with_bytes_waiting() {
-    let read = BOOK.section("4.5 A deadline for the whole message");
     let (reading, mut writing) = net::connected_pair();
     writing.write_all(b"hello").unwrap();
     let result = deadline::within(
         deadline::DEFAULT,
         "reading through a Deadline",
-        read,
+        MESSAGE_DEADLINE,
         move || {
             let mut buffer = [0; 5];
-            // A limit of zero: the deadline has passed before the first read starts.
+            // A limit of zero: the deadline has passed before the first MESSAGE_DEADLINE starts.
             let mut passed = Deadline::new(&reading, Duration::ZERO);
             passed
                 .read(&mut buffer)
@@ -536,19 +546,18 @@ fn deadline_that_has_passed_fails_even_with_bytes_waiting() {
         Err(io::ErrorKind::TimedOut),
         "a read through a Deadline whose time is up, with 5 bytes waiting: no time left is \
          TimedOut, checked before set_read_timeout (which refuses zero: InvalidInput)",
-        read,
+        MESSAGE_DEADLINE,
     );
 }
 
 #[test]
 fn deadline_lets_a_prompt_peer_through() {
-    let read = BOOK.section("4.5 A deadline for the whole message");
     let sent = frame(b"on time");
     let reading = peers::sends(&sent, Cut::OneByteWrites);
     let result = deadline::within(
         deadline::DEFAULT,
         "reading through a Deadline",
-        read,
+        MESSAGE_DEADLINE,
         move || {
             let mut whole_frame = vec![0; 11];
             Deadline::new(&reading, Duration::from_secs(3))
@@ -560,13 +569,13 @@ fn deadline_lets_a_prompt_peer_through() {
         result,
         "reading 11 bytes through a Deadline of 3 s",
         "all 11 bytes of the frame",
-        read,
+        MESSAGE_DEADLINE,
     );
     expect_bytes(
         &received,
         &sent,
         "the bytes read through the Deadline",
-        read,
+        MESSAGE_DEADLINE,
     );
 }
 
@@ -575,7 +584,6 @@ fn deadline_lets_a_prompt_peer_through() {
 // ANCHOR: respond_test
 #[test]
 fn respond_follows_the_protocol() {
-    let read = BOOK.section("4.6 A request/response protocol");
     let mut store = Store::new();
     let exchanges = [
         ("PING", "PONG"),
@@ -594,19 +602,18 @@ fn respond_follows_the_protocol() {
             String::from_utf8_lossy(&response).as_ref(),
             expected,
             &format!("respond() to {request:?}"),
-            read,
+            PROTOCOL,
         );
         let response = String::from_utf8_lossy(&response);
         let request = format!("{request:?}");
         transcript.push_str(&format!("> {request:<30}< {response:?}\n"));
     }
-    support::assert_snapshot!(BOOK.section("4.6 A request/response protocol"), transcript);
+    support::assert_snapshot!(PROTOCOL, transcript);
 }
 // ANCHOR_END: respond_test
 
 #[test]
 fn respond_answers_bad_requests_with_an_error() {
-    let read = BOOK.section("4.6 A request/response protocol");
     let bad: [&[u8]; 8] = [
         b"",
         b"ping",
@@ -624,7 +631,7 @@ fn respond_answers_bad_requests_with_an_error() {
             &format!("respond() to the bad request {}", text(request)),
             "a response that starts with \"ERROR \"",
             text(&response),
-            read,
+            PROTOCOL,
         );
     }
 }
@@ -673,7 +680,6 @@ fn responses_then_result(
 
 #[test]
 fn serve_answers_requests_sent_one_byte_at_a_time() {
-    let read = BOOK.section("4.7 Serving and calling");
     let (mut client, serving) = serving(Duration::from_secs(3));
     client.set_nodelay(true).unwrap();
     let wire: Vec<u8> = REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
@@ -685,26 +691,25 @@ fn serve_answers_requests_sent_one_byte_at_a_time() {
     }
     let _ = client.shutdown(Shutdown::Write);
     expect_eq(
-        responses_then_result(&mut client, serving, read),
+        responses_then_result(&mut client, serving, SERVING),
         Ok(3),
         "what serve() returned after its client stopped sending: requests answered",
-        read,
+        SERVING,
     );
 }
 
 // ANCHOR: pipelined_test
 #[test]
 fn serve_answers_requests_merged_into_one_write() {
-    let read = BOOK.section("4.7 Serving and calling");
     let (mut client, serving) = serving(Duration::from_secs(3));
     let wire: Vec<u8> = REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
     let _ = client.write_all(&wire);
     let _ = client.shutdown(Shutdown::Write);
     expect_eq(
-        responses_then_result(&mut client, serving, read),
+        responses_then_result(&mut client, serving, SERVING),
         Ok(3),
         "what serve() returned after its client stopped sending: requests answered",
-        read,
+        SERVING,
     );
     let mut rest = Vec::new();
     let _ = client.read_to_end(&mut rest);
@@ -712,39 +717,37 @@ fn serve_answers_requests_merged_into_one_write() {
         &rest,
         b"",
         "what serve() sent after the last response",
-        read,
+        SERVING,
     );
 }
 // ANCHOR_END: pipelined_test
 
 #[test]
 fn serve_gives_up_on_a_client_that_stalls_mid_request() {
-    let read = BOOK.section("4.7 Serving and calling");
     let limit = Duration::from_millis(300);
     let (mut client, serving) = serving(limit);
     client.write_all(&frame(b"PING")[..5]).unwrap(); // the header and "P", then nothing
     let started = Instant::now();
-    let result = served(serving, read).map_err(|e| e.kind());
+    let result = served(serving, SERVING).map_err(|e| e.kind());
     let waited = started.elapsed();
     expect_eq(
         result,
         Err(io::ErrorKind::TimedOut),
         "serve(.., 300 ms) with a client that sends half a request and stalls",
-        read,
+        SERVING,
     );
     expect_that(
         waited < Duration::from_secs(2),
         "how long serve(.., 300 ms) waited for the rest of the request",
         "about 300 ms",
         format!("{waited:?}"),
-        read,
+        SERVING,
     );
     drop(client);
 }
 
 #[test]
 fn serve_gives_each_request_its_own_limit() {
-    let read = BOOK.section("4.7 Serving and calling");
     // Six PINGs 200 ms apart: each arrives well within the 800 ms limit, but all of them
     // take over 1 s. One Deadline for the whole connection runs out before the last.
     let limit = Duration::from_millis(800);
@@ -764,13 +767,13 @@ fn serve_gives_each_request_its_own_limit() {
         }
     }
     let _ = client.shutdown(Shutdown::Write);
-    let result = served(serving, read).map_err(|e| e.kind());
+    let result = served(serving, SERVING).map_err(|e| e.kind());
     expect_eq(
         (pongs, result),
         (6, Ok(6)),
         "(PONGs received, what serve(.., 800 ms) returned) for 6 PINGs sent 200 ms apart, \
          1 s in all: each request gets its own 800 ms, a new Deadline for each",
-        read,
+        SERVING,
     );
 }
 
@@ -794,9 +797,8 @@ fn test_server(response: Option<&'static [u8]>) -> (TcpStream, thread::JoinHandl
 // ANCHOR: call_test
 #[test]
 fn call_returns_the_response_the_server_sent() {
-    let read = BOOK.section("4.7 Serving and calling");
     let (client, answering) = test_server(Some(b"VALUE green"));
-    let response = deadline::within(deadline::DEFAULT, "call()", read, move || {
+    let response = deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
         call(&client, b"GET colour", Duration::from_secs(3))
     });
     let request = answering.join().unwrap();
@@ -804,18 +806,17 @@ fn call_returns_the_response_the_server_sent() {
         &request,
         b"GET colour",
         "the request the server read from call()'s frame",
-        read,
+        SERVING,
     );
-    let response = expect_ok(response, "call()", "the response the server sent", read);
-    expect_bytes(&response, b"VALUE green", "what call() returned", read);
+    let response = expect_ok(response, "call()", "the response the server sent", SERVING);
+    expect_bytes(&response, b"VALUE green", "what call() returned", SERVING);
 }
 // ANCHOR_END: call_test
 
 #[test]
 fn call_reports_a_server_that_closes_without_answering() {
-    let read = BOOK.section("4.7 Serving and calling");
     let (client, answering) = test_server(None);
-    let result = deadline::within(deadline::DEFAULT, "call()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
         call(&client, b"PING", Duration::from_secs(3))
             .map(|response| String::from_utf8_lossy(&response).into_owned())
             .map_err(|e| e.kind())
@@ -825,6 +826,6 @@ fn call_reports_a_server_that_closes_without_answering() {
         result,
         Err(io::ErrorKind::UnexpectedEof),
         "call() when the server reads the request and closes without a response",
-        read,
+        SERVING,
     );
 }

@@ -9,37 +9,38 @@ use std::io::{self, Cursor};
 
 use chapter_4::read_frame;
 use support::alloc::allocated_by;
-use support::{Book, deadline, expect_eq, expect_that};
+use support::{Book, Section, deadline, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
+const LENGTH_PREFIX: Section = BOOK.section("4.4 Framing by length");
 
 #[global_allocator]
 static COUNTING: support::alloc::Counting = support::alloc::Counting;
 
 #[test]
 fn read_frame_sets_nothing_aside_for_a_length_over_the_limit() {
-    let read = BOOK.section("4.4 Framing by length");
     // A header that announces 1 GiB, and no payload.
     let header = (1u32 << 30).to_be_bytes().to_vec();
-    let (result, allocated) = deadline::within(deadline::DEFAULT, "read_frame()", read, || {
-        let mut reader = Cursor::new(header);
-        let (result, allocated) = allocated_by(|| read_frame(&mut reader, 1024));
-        let result = result
-            .map(|payload| payload.map(|p| p.len()))
-            .map_err(|e| e.kind());
-        (result, allocated)
-    });
+    let (result, allocated) =
+        deadline::within(deadline::DEFAULT, "read_frame()", LENGTH_PREFIX, || {
+            let mut reader = Cursor::new(header);
+            let (result, allocated) = allocated_by(|| read_frame(&mut reader, 1024));
+            let result = result
+                .map(|payload| payload.map(|p| p.len()))
+                .map_err(|e| e.kind());
+            (result, allocated)
+        });
     expect_eq(
         result,
         Err(io::ErrorKind::InvalidData),
         "read_frame() with limit 1024 of a header announcing 1 GiB",
-        read,
+        LENGTH_PREFIX,
     );
     expect_that(
         allocated < 64 * 1024,
         "bytes allocated by read_frame() while refusing a header announcing 1 GiB",
         "a few, for the error: the length is checked before vec![0; len]",
         format!("{allocated} bytes"),
-        read,
+        LENGTH_PREFIX,
     );
 }

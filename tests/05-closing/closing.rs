@@ -15,9 +15,15 @@ use chapter_5::{
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
-use support::{Book, deadline, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch05-closing.md");
+const HALF_CLOSE: Section = BOOK.section("5.1 Half-close");
+const END_OF_FILE: Section = BOOK.section("5.2 End-of-file");
+const REQUEST_EOF_REPLY: Section = BOOK.section("5.3 Request, end-of-file, reply");
+const RESET: Section = BOOK.section("5.4 Abort with a reset");
+const PEER_GONE: Section = BOOK.section("5.5 Writing to a peer that is gone");
+const GRACEFUL_CLOSE: Section = BOOK.section("5.6 Closing gracefully");
 
 /// How one read on a stream ended, in words: what the reader of the book will compare.
 fn one_read(stream: &TcpStream) -> String {
@@ -54,14 +60,13 @@ fn join<T>(peer: thread::JoinHandle<T>) -> T {
 // ANCHOR: finish_sending_test
 #[test]
 fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
-    let read = BOOK.section("5.1 Half-close");
     let (client, server) = net::connected_pair();
     (&client).write_all(b"question").unwrap();
     expect_ok(
         finish_sending(&client),
         "finish_sending()",
         "the write side shut down",
-        BOOK.section("5.1 Half-close"),
+        HALF_CLOSE,
     );
 
     // The server reads the question, then end-of-file: the client finished sending...
@@ -71,7 +76,7 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
         String::from_utf8_lossy(&question),
         "question".into(),
         "what the server read before end-of-file",
-        read,
+        HALF_CLOSE,
     );
     // ...but the connection is still open the other way: the answer gets through.
     (&server).write_all(b"answer").unwrap();
@@ -81,7 +86,7 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
         (String::from_utf8_lossy(&answer), ended.as_str()),
         ("answer".into(), "end-of-file"),
         "what the client read after finish_sending(), and how its stream ended",
-        read,
+        HALF_CLOSE,
     );
 }
 // ANCHOR_END: finish_sending_test
@@ -93,13 +98,13 @@ fn finish_sending_forbids_further_writes() {
         finish_sending(&client),
         "finish_sending()",
         "the write side shut down",
-        BOOK.section("5.1 Half-close"),
+        HALF_CLOSE,
     );
     expect_eq(
         (&client).write(b"one more").map_err(|e| e.kind()),
         Err(io::ErrorKind::BrokenPipe),
         "a write after finish_sending() on the same stream",
-        BOOK.section("5.1 Half-close"),
+        HALF_CLOSE,
     );
 }
 
@@ -116,12 +121,9 @@ fn read_to_eof_collects_every_write_until_eof() {
         client.shutdown(Shutdown::Write).unwrap();
         client // kept open: end-of-file must come from the shutdown alone
     });
-    let received = deadline::within(
-        deadline::DEFAULT,
-        "read_to_eof()",
-        BOOK.section("5.2 End-of-file"),
-        move || read_to_eof(&server, 1024),
-    );
+    let received = deadline::within(deadline::DEFAULT, "read_to_eof()", END_OF_FILE, move || {
+        read_to_eof(&server, 1024)
+    });
     let _client = join(peer);
     expect_eq(
         received
@@ -129,7 +131,7 @@ fn read_to_eof_collects_every_write_until_eof() {
             .map_err(|e| e.kind()),
         Ok("three separate writes".to_string()),
         "read_to_eof() of three writes and a shutdown(Write)",
-        BOOK.section("5.2 End-of-file"),
+        END_OF_FILE,
     );
 }
 
@@ -141,14 +143,14 @@ fn read_to_eof_stops_at_the_limit() {
     let result = deadline::within(
         Duration::from_secs(2),
         "read_to_eof() with a limit of 100 bytes",
-        BOOK.section("5.2 End-of-file"),
+        END_OF_FILE,
         move || read_to_eof(&server, 100).map_err(|e| e.kind()),
     );
     expect_eq(
         result.map(|bytes| bytes.len()),
         Err(io::ErrorKind::InvalidData),
         "read_to_eof(limit 100) when the peer sends 4096 bytes and keeps the connection open",
-        BOOK.section("5.2 End-of-file"),
+        END_OF_FILE,
     );
 }
 
@@ -161,17 +163,14 @@ fn read_to_eof_reports_a_reset_as_an_error() {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(client);
-    let result = deadline::within(
-        deadline::DEFAULT,
-        "read_to_eof()",
-        BOOK.section("5.2 End-of-file"),
-        move || read_to_eof(&server, 1024).map_err(|e| e.kind()),
-    );
+    let result = deadline::within(deadline::DEFAULT, "read_to_eof()", END_OF_FILE, move || {
+        read_to_eof(&server, 1024).map_err(|e| e.kind())
+    });
     expect_eq(
         result.map(|r| String::from_utf8_lossy(&r).into_owned()),
         Err(io::ErrorKind::ConnectionReset),
         "read_to_eof() when the peer resets the connection: a reset is not an end-of-file",
-        BOOK.section("5.2 End-of-file"),
+        END_OF_FILE,
     );
 }
 
@@ -207,7 +206,7 @@ fn request_reply_close_sequence() {
     let reply = deadline::within(
         deadline::DEFAULT,
         "request_reply()",
-        BOOK.section("5.3 Request, end-of-file, reply"),
+        REQUEST_EOF_REPLY,
         move || request_reply(client, b"half-closed, not closed", 1024),
     );
     let mut log = vec![format!(
@@ -218,7 +217,7 @@ fn request_reply_close_sequence() {
         reply,
         "request_reply()",
         "the server's reply, read to its end-of-file",
-        BOOK.section("5.3 Request, end-of-file, reply"),
+        REQUEST_EOF_REPLY,
     );
     log.push(format!(
         "client: request_reply() returned {:?}, then saw the server's end-of-file",
@@ -228,13 +227,13 @@ fn request_reply_close_sequence() {
         String::from_utf8_lossy(&reply),
         "HALF-CLOSED, NOT CLOSED".into(),
         "the reply request_reply() returned",
-        BOOK.section("5.3 Request, end-of-file, reply"),
+        REQUEST_EOF_REPLY,
     );
     let names = Names::new()
         .name(server_address, "server")
         .name(client_address, "client");
     let events = names.apply(&log.join("\n"));
-    support::assert_snapshot!(BOOK.section("5.3 Request, end-of-file, reply"), events);
+    support::assert_snapshot!(REQUEST_EOF_REPLY, events);
 }
 // ANCHOR_END: request_reply_test
 
@@ -244,21 +243,19 @@ fn request_reply_close_sequence() {
 /// Three ways for a peer to close, and what the other end's next read returns.
 #[test]
 fn abort_is_seen_as_a_reset_not_an_end_of_file() {
-    let read = BOOK.section("5.4 Abort with a reset");
-
     let (aborted, other_end) = net::connected_pair();
     expect_ok(
         abort(aborted),
         "abort()",
         "the connection reset and the stream closed",
-        BOOK.section("5.4 Abort with a reset"),
+        RESET,
     );
     let after_abort = one_read(&other_end);
     expect_eq(
         after_abort.as_str(),
         "Err(ConnectionReset)",
         "the peer's read after abort()",
-        read,
+        RESET,
     );
 
     let (dropped, other_end) = net::connected_pair();
@@ -278,7 +275,7 @@ fn abort_is_seen_as_a_reset_not_an_end_of_file() {
          shutdown(Write)                   {after_shutdown}, and a reply still gets back: {back}\n\
          abort(stream), SO_LINGER = 0      {after_abort}\n"
     );
-    support::assert_snapshot!(BOOK.section("5.4 Abort with a reset"), table);
+    support::assert_snapshot!(RESET, table);
 }
 // ANCHOR_END: abort_test
 
@@ -297,7 +294,7 @@ fn abort_leaves_no_time_wait() {
             abort(aborted),
             "abort()",
             "the connection reset and the stream closed",
-            BOOK.section("5.4 Abort with a reset"),
+            RESET,
         );
         drop(other_end);
         bound = Socket::new(Domain::IPV4, Type::STREAM, None)
@@ -312,7 +309,7 @@ fn abort_leaves_no_time_wait() {
         bound,
         Ok(()),
         "binding the address of the side that called abort(), right after it",
-        BOOK.section("5.4 Abort with a reset"),
+        RESET,
     );
 }
 
@@ -324,7 +321,7 @@ fn write_until_gone(stream: TcpStream, message: &'static [u8]) -> Vec<Delivery> 
     deadline::within(
         deadline::DEFAULT,
         "write_to_peer() in a loop",
-        BOOK.section("5.5 Writing to a peer that is gone"),
+        PEER_GONE,
         move || {
             let give_up = Instant::now() + Duration::from_secs(2);
             let mut said = Vec::new();
@@ -333,7 +330,7 @@ fn write_until_gone(stream: TcpStream, message: &'static [u8]) -> Vec<Delivery> 
                     write_to_peer(&stream, message),
                     "write_to_peer() to a peer that closed or reset",
                     "Queued, or PeerGone(kind) once the peer is gone",
-                    BOOK.section("5.5 Writing to a peer that is gone"),
+                    PEER_GONE,
                 );
                 said.push(delivery);
                 if delivery != Delivery::Queued {
@@ -355,7 +352,6 @@ fn gone_kind(said: &[Delivery]) -> Option<io::ErrorKind> {
 
 #[test]
 fn write_to_peer_queues_then_reports_a_peer_that_closed() {
-    let read = BOOK.section("5.5 Writing to a peer that is gone");
     let (client, server) = net::connected_pair();
     drop(server);
     // The client has seen the server's FIN...
@@ -363,7 +359,7 @@ fn write_to_peer_queues_then_reports_a_peer_that_closed() {
         one_read(&client).as_str(),
         "Ok(0): end-of-file",
         "the client's read after the server closed",
-        read,
+        PEER_GONE,
     );
     // ...and still its first write is accepted: only the server's answer, a reset, ends it.
     let said = write_until_gone(client, b"anyone there?\n");
@@ -371,7 +367,7 @@ fn write_to_peer_queues_then_reports_a_peer_that_closed() {
         said.first().copied(),
         Some(Delivery::Queued),
         "the first write_to_peer() after the peer closed",
-        read,
+        PEER_GONE,
     );
     let kind = gone_kind(&said);
     expect_that(
@@ -382,7 +378,7 @@ fn write_to_peer_queues_then_reports_a_peer_that_closed() {
         "what write_to_peer() said after the peer closed, write after write for 2 s",
         "PeerGone(BrokenPipe) or PeerGone(ConnectionReset) after a write or two",
         format!("{said:?}"),
-        read,
+        PEER_GONE,
     );
 }
 
@@ -400,7 +396,7 @@ fn write_to_peer_reports_a_peer_that_reset() {
         "what write_to_peer() said after the peer reset the connection",
         "PeerGone(ConnectionReset) (or BrokenPipe, on some systems)",
         format!("{said:?}"),
-        BOOK.section("5.5 Writing to a peer that is gone"),
+        PEER_GONE,
     );
 }
 
@@ -421,7 +417,7 @@ fn write_to_peer_passes_other_errors_on() {
     let result = deadline::within(
         deadline::DEFAULT,
         "write_to_peer() of 16 MiB to a peer that does not read",
-        BOOK.section("5.5 Writing to a peer that is gone"),
+        PEER_GONE,
         move || write_to_peer(&client, &vec![0; 16 << 20]).map_err(|e| e.kind()),
     );
     expect_that(
@@ -432,7 +428,7 @@ fn write_to_peer_passes_other_errors_on() {
         "write_to_peer() when its write times out",
         "Err(WouldBlock) or Err(TimedOut): the peer is slow, not gone",
         format!("{result:?}"),
-        BOOK.section("5.5 Writing to a peer that is gone"),
+        PEER_GONE,
     );
 }
 
@@ -457,7 +453,6 @@ fn numbered_bytes(len: usize) -> Vec<u8> {
 fn close_gracefully_delivers_every_byte_of_a_large_reply() {
     const REPLY: usize = 8 << 20;
     const UNREAD: usize = 32 * 1024;
-    let read = BOOK.section("5.6 Closing gracefully");
     let listener = net::listener();
     let client = slow_reading_client(listener.local_addr().unwrap());
     let (server, _) = net::accept(&listener).unwrap();
@@ -472,44 +467,46 @@ fn close_gracefully_delivers_every_byte_of_a_large_reply() {
     let (reply, ended) = deadline::within(
         deadline::DEFAULT,
         "reading an 8 MiB reply",
-        read,
+        GRACEFUL_CLOSE,
         move || read_all(&client), // returns, and the client closes, at the end
     );
-    let discarded = deadline::within(deadline::DEFAULT, "close_gracefully()", read, || {
-        join(server)
-    });
+    let discarded = deadline::within(
+        deadline::DEFAULT,
+        "close_gracefully()",
+        GRACEFUL_CLOSE,
+        || join(server),
+    );
 
     expect_eq(
         (reply.len(), ended.as_str()),
         (REPLY, "end-of-file"),
         "bytes the client read, and how the connection ended",
-        read,
+        GRACEFUL_CLOSE,
     );
     expect_that(
         reply == numbered_bytes(REPLY),
         "the content of the 8 MiB reply",
         "every byte in order",
         "other bytes",
-        read,
+        GRACEFUL_CLOSE,
     );
     expect_eq(
         discarded.map_err(|e| e.kind()),
         Ok(UNREAD),
         "what close_gracefully() returned: the bytes it read and threw away",
-        read,
+        GRACEFUL_CLOSE,
     );
 }
 // ANCHOR_END: close_gracefully_test
 
 #[test]
 fn close_gracefully_gives_up_after_the_wait() {
-    let read = BOOK.section("5.6 Closing gracefully");
     let (client, server) = net::connected_pair();
     let started = Instant::now();
     let result = deadline::within(
         deadline::DEFAULT,
         "close_gracefully() with a peer that never closes",
-        read,
+        GRACEFUL_CLOSE,
         move || close_gracefully(server, Duration::from_millis(200)).map_err(|e| e.kind()),
     );
     let waited = started.elapsed();
@@ -517,31 +514,30 @@ fn close_gracefully_gives_up_after_the_wait() {
         result,
         Err(io::ErrorKind::TimedOut),
         "close_gracefully(200 ms) when the peer never finishes",
-        read,
+        GRACEFUL_CLOSE,
     );
     expect_that(
         waited >= Duration::from_millis(180),
         "how long close_gracefully(200 ms) waited for the peer",
         "about 200 ms",
         format!("{waited:?}"),
-        read,
+        GRACEFUL_CLOSE,
     );
     // It did finish sending before it waited: the peer has its end-of-file.
     expect_eq(
         one_read(&client).as_str(),
         "Ok(0): end-of-file",
         "the peer's read after close_gracefully() gave up",
-        read,
+        GRACEFUL_CLOSE,
     );
 }
 
 #[test]
 fn close_gracefully_counts_its_wait_for_the_whole_drain() {
-    let read = BOOK.section("5.6 Closing gracefully");
     let (client, server) = net::connected_pair();
     client.set_nodelay(true).unwrap();
-    // The peer sends a byte every 20 ms for 2 s and never finishes: each read gets a byte
-    // long before a read timeout of 300 ms, so only a total for the drain ends it in time.
+    // The peer sends a byte every 20 ms for 2 s and never finishes: each GRACEFUL_CLOSE gets a byte
+    // long before a GRACEFUL_CLOSE timeout of 300 ms, so only a total for the drain ends it in time.
     thread::spawn(move || {
         let stop = Instant::now() + Duration::from_secs(2);
         while Instant::now() < stop && (&client).write_all(b".").is_ok() {
@@ -553,7 +549,7 @@ fn close_gracefully_counts_its_wait_for_the_whole_drain() {
     let result = deadline::within(
         deadline::DEFAULT,
         "close_gracefully() with a peer that sends a byte every 20 ms",
-        read,
+        GRACEFUL_CLOSE,
         move || close_gracefully(server, wait).map_err(|e| e.kind()),
     );
     let waited = started.elapsed();
@@ -562,13 +558,13 @@ fn close_gracefully_counts_its_wait_for_the_whole_drain() {
         "how long close_gracefully(300 ms) took while the peer sent a byte every 20 ms for 2 s",
         "about 300 ms: the wait is a total for the whole drain, not a timeout for each read",
         format!("{waited:?}"),
-        read,
+        GRACEFUL_CLOSE,
     );
     expect_eq(
         result,
         Err(io::ErrorKind::TimedOut),
         "close_gracefully(300 ms) when the peer sends a byte every 20 ms and never finishes",
-        read,
+        GRACEFUL_CLOSE,
     );
 }
 
@@ -579,7 +575,6 @@ fn close_gracefully_counts_its_wait_for_the_whole_drain() {
 #[cfg(unix)]
 #[test]
 fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
-    let read = BOOK.section("5.6 Closing gracefully");
     let listener = net::listener();
     let second_address = listener.local_addr().unwrap();
     let first = net::connect(second_address).unwrap();
@@ -592,15 +587,18 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
         let mut rest = Vec::new();
         (&second).read_to_end(&mut rest).unwrap();
     });
-    let result = deadline::within(deadline::DEFAULT, "close_gracefully()", read, move || {
-        close_gracefully(first, Duration::from_secs(2)).map_err(|e| e.kind())
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "close_gracefully()",
+        GRACEFUL_CLOSE,
+        move || close_gracefully(first, Duration::from_secs(2)).map_err(|e| e.kind()),
+    );
     join(peer);
     expect_eq(
         result,
         Ok(0),
         "close_gracefully() of an idle connection",
-        read,
+        GRACEFUL_CLOSE,
     );
 
     let plain_bind = |address: SocketAddr| {
@@ -613,7 +611,7 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
         plain_bind(first_address),
         Err(io::ErrorKind::AddrInUse),
         "binding the address of the side that closed first (it waits in TIME_WAIT)",
-        read,
+        GRACEFUL_CLOSE,
     );
     // The second side's last ACK may still be on its way: give it a moment.
     let give_up = Instant::now() + Duration::from_secs(2);
@@ -626,7 +624,7 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
         second_bind,
         Ok(()),
         "binding the address of the side that closed second (no TIME_WAIT there)",
-        read,
+        GRACEFUL_CLOSE,
     );
 }
 // ANCHOR_END: time_wait_test

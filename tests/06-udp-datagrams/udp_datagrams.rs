@@ -17,9 +17,15 @@ use peers::{Echo, Loss, Relay, closed_port, numbered};
 use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::redact::Names;
-use support::{Book, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch06-udp-datagrams.md");
+const SENDING: Section = BOOK.section("6.1 Sending datagrams");
+const BOUNDARIES: Section = BOOK.section("6.2 Boundaries and truncation");
+const CONNECTED_UDP: Section = BOOK.section("6.3 Connected UDP");
+const REQUEST_REPLY: Section = BOOK.section("6.4 One request, one reply");
+const NUMBERING: Section = BOOK.section("6.5 Numbering requests");
+const RETRY: Section = BOOK.section("6.6 Timeout and retry");
 
 /// A UDP socket of the test's own, connected to `to`, with the test read timeout.
 fn connected(to: SocketAddr) -> UdpSocket {
@@ -71,7 +77,6 @@ fn decoded(datagram: &[u8]) -> Decoded {
 
 #[test]
 fn send_each_sends_one_datagram_per_message() {
-    let read = BOOK.section("6.1 Sending datagrams");
     let sender = net::udp();
     let receiver = net::udp();
     let messages: [&[u8]; 3] = [b"one", b"two, a longer one", b"3"];
@@ -79,7 +84,7 @@ fn send_each_sends_one_datagram_per_message() {
         send_each(&sender, receiver.local_addr().unwrap(), &messages),
         "send_each() of three messages",
         "the three messages sent",
-        read,
+        SENDING,
     );
     for message in messages {
         let (bytes, from) = receive_whole(&receiver);
@@ -87,7 +92,7 @@ fn send_each_sends_one_datagram_per_message() {
             (text(&bytes), from),
             (text(message), sender.local_addr().unwrap()),
             "the next datagram (bytes, sender) after send_each() of three messages",
-            read,
+            SENDING,
         );
     }
 }
@@ -116,13 +121,13 @@ fn receive_returns_one_datagram_per_call() {
             receive(&receiver, 10),
             "receive(capacity 10)",
             "the next datagram, cut to 10 bytes if longer",
-            BOOK.section("6.2 Boundaries and truncation"),
+            BOUNDARIES,
         );
         expect_eq(
             from,
             sender.local_addr().unwrap(),
             "the sender receive() reported",
-            BOOK.section("6.2 Boundaries and truncation"),
+            BOUNDARIES,
         );
         let shown = format!("{:?}", String::from_utf8_lossy(&bytes));
         table.push_str(&format!(
@@ -130,13 +135,12 @@ fn receive_returns_one_datagram_per_call() {
             bytes.len()
         ));
     }
-    support::assert_snapshot!(BOOK.section("6.2 Boundaries and truncation"), table);
+    support::assert_snapshot!(BOUNDARIES, table);
 }
 // ANCHOR_END: receive_test
 
 #[test]
 fn receive_reports_a_truncated_datagram() {
-    let read = BOOK.section("6.2 Boundaries and truncation");
     let sender = net::udp();
     let receiver = net::udp();
     let to = receiver.local_addr().unwrap();
@@ -149,37 +153,37 @@ fn receive_reports_a_truncated_datagram() {
         receive(&receiver, 10),
         "receive(capacity 10) of a 100-byte datagram",
         "its first 10 bytes, marked truncated",
-        read,
+        BOUNDARIES,
     );
     expect_eq(
         (text(&first.bytes), first.truncated),
         (text(&long[..10]), true),
         "receive(capacity 10) of a 100-byte datagram: (bytes, truncated)",
-        read,
+        BOUNDARIES,
     );
     let second = expect_ok(
         receive(&receiver, 10),
         "receive(capacity 10) of a 10-byte datagram",
         "all 10 bytes, not truncated",
-        read,
+        BOUNDARIES,
     );
     expect_eq(
         (text(&second.bytes), second.truncated),
         ("0123456789".to_string(), false),
         "receive(capacity 10) of the next datagram, exactly 10 bytes: the rest of the first is gone",
-        read,
+        BOUNDARIES,
     );
     let third = expect_ok(
         receive(&receiver, 10),
         "receive(capacity 10) of a 5-byte datagram",
         "all 5 bytes, not truncated",
-        read,
+        BOUNDARIES,
     );
     expect_eq(
         (text(&third.bytes), third.truncated),
         ("after".to_string(), false),
         "receive(capacity 10) of a 5-byte datagram",
-        read,
+        BOUNDARIES,
     );
 }
 
@@ -187,20 +191,19 @@ fn receive_reports_a_truncated_datagram() {
 
 #[test]
 fn connect_to_takes_datagrams_from_the_server_only() {
-    let read = BOOK.section("6.3 Connected UDP");
     let server = net::udp();
     let stranger = net::udp();
     let socket = expect_ok(
         connect_to(server.local_addr().unwrap()),
         "connect_to(the server)",
         "a UDP socket connected to the server",
-        read,
+        CONNECTED_UDP,
     );
     expect_eq(
         socket.peer_addr().map_err(|e| e.kind()),
         Ok(server.local_addr().unwrap()),
         "peer_addr() of the socket connect_to() returned",
-        read,
+        CONNECTED_UDP,
     );
     socket.send(b"hello").unwrap();
     let (hello, client) = receive_whole(&server);
@@ -208,7 +211,7 @@ fn connect_to_takes_datagrams_from_the_server_only() {
         text(&hello),
         text(b"hello"),
         "what the server received",
-        read,
+        CONNECTED_UDP,
     );
     // The stranger's datagram comes first, but the kernel drops it: not from the peer.
     stranger.send_to(b"from a stranger", client).unwrap();
@@ -220,13 +223,12 @@ fn connect_to_takes_datagrams_from_the_server_only() {
         text(&buffer[..len]),
         text(b"from the server"),
         "the first datagram a connected socket receives when a stranger sent one first",
-        read,
+        CONNECTED_UDP,
     );
 }
 
 #[test]
 fn connect_to_an_ipv6_server_binds_an_ipv6_socket() {
-    let read = BOOK.section("6.3 Connected UDP");
     let server = UdpSocket::bind(net::loopback_v6()).unwrap();
     server.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
     let address = server.local_addr().unwrap();
@@ -234,13 +236,13 @@ fn connect_to_an_ipv6_server_binds_an_ipv6_socket() {
         connect_to(address),
         "connect_to([::1]:port)",
         "a socket bound to [::]:0, the server's family, and connected to it",
-        read,
+        CONNECTED_UDP,
     );
     expect_eq(
         socket.peer_addr().map_err(|e| e.kind()),
         Ok(address),
         "peer_addr() of the socket connect_to([::1]:port) returned",
-        read,
+        CONNECTED_UDP,
     );
     socket.send(b"hello over IPv6").unwrap();
     let (hello, _) = receive_whole(&server);
@@ -248,7 +250,7 @@ fn connect_to_an_ipv6_server_binds_an_ipv6_socket() {
         text(&hello),
         text(b"hello over IPv6"),
         "what the IPv6 server received",
-        read,
+        CONNECTED_UDP,
     );
 }
 
@@ -260,7 +262,7 @@ fn connect_to_a_closed_port_reports_refused() {
         connect_to(closed),
         "connect_to(a closed port)",
         "a connected UDP socket: connecting sends nothing, so nothing is refused yet",
-        BOOK.section("6.3 Connected UDP"),
+        CONNECTED_UDP,
     );
     socket.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
     socket.send(b"anyone?").unwrap();
@@ -271,7 +273,7 @@ fn connect_to_a_closed_port_reports_refused() {
         socket.recv(&mut buffer).map_err(|e| e.kind()),
         Err(io::ErrorKind::ConnectionRefused),
         "recv() on a socket from connect_to(a closed port), after a send",
-        BOOK.section("6.3 Connected UDP"),
+        CONNECTED_UDP,
     );
 }
 // ANCHOR_END: refused_test
@@ -282,27 +284,23 @@ fn connect_to_a_closed_port_reports_refused() {
 fn exchange_returns_the_reply() {
     let echo = Echo::start();
     let socket = connected(echo.address);
-    let reply = deadline::within(
-        deadline::DEFAULT,
-        "exchange()",
-        BOOK.section("6.4 One request, one reply"),
-        move || exchange(&socket, &numbered(1, b"hello"), Duration::from_secs(2)),
-    );
+    let reply = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
+        exchange(&socket, &numbered(1, b"hello"), Duration::from_secs(2))
+    });
     expect_eq(
         reply.map(|r| text(&r)).map_err(|e| e.kind()),
         Ok(text(&numbered(1, b"HELLO"))),
         "exchange() with a server that answers",
-        BOOK.section("6.4 One request, one reply"),
+        REQUEST_REPLY,
     );
 }
 
 #[test]
 fn exchange_times_out_when_nobody_answers() {
-    let read = BOOK.section("6.4 One request, one reply");
     let silent = net::udp(); // receives, never answers
     let socket = connected(silent.local_addr().unwrap());
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "exchange()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
         exchange(&socket, b"hello?", Duration::from_millis(100)).map_err(|e| e.kind())
     });
     let waited = started.elapsed();
@@ -310,20 +308,20 @@ fn exchange_times_out_when_nobody_answers() {
         result,
         Err(io::ErrorKind::TimedOut),
         "exchange(100 ms) when the server never answers",
-        read,
+        REQUEST_REPLY,
     );
     expect_that(
         waited >= Duration::from_millis(90),
         "how long exchange(100 ms) waited",
         "about 100 ms",
         format!("{waited:?}"),
-        read,
+        REQUEST_REPLY,
     );
     expect_eq(
         text(&receive_whole(&silent).0),
         text(b"hello?"),
         "what the silent server received",
-        read,
+        REQUEST_REPLY,
     );
 }
 
@@ -331,17 +329,14 @@ fn exchange_times_out_when_nobody_answers() {
 fn exchange_passes_refused_on() {
     let (_holder, closed) = closed_port();
     let socket = connected(closed);
-    let result = deadline::within(
-        deadline::DEFAULT,
-        "exchange()",
-        BOOK.section("6.4 One request, one reply"),
-        move || exchange(&socket, b"anyone?", Duration::from_secs(2)).map_err(|e| e.kind()),
-    );
+    let result = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
+        exchange(&socket, b"anyone?", Duration::from_secs(2)).map_err(|e| e.kind())
+    });
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
         "exchange() with a closed port",
-        BOOK.section("6.4 One request, one reply"),
+        REQUEST_REPLY,
     );
 }
 
@@ -355,20 +350,19 @@ fn encode_puts_the_id_first_in_network_byte_order() {
         &datagram,
         &[1, 2, 3, 4, b'p', b'i', b'n', b'g'],
         "encode(0x01020304, \"ping\")",
-        BOOK.section("6.5 Numbering requests"),
+        NUMBERING,
     );
     let request = encode(7, b"ping 7");
     let dump = Annotated::new(&request)
         .field(4, "request id 7, big-endian u32")
         .rest("payload \"ping 7\"")
         .render();
-    support::assert_snapshot!(BOOK.section("6.5 Numbering requests"), dump);
+    support::assert_snapshot!(NUMBERING, dump);
 }
 // ANCHOR_END: encode_test
 
 #[test]
 fn decode_reads_what_encode_wrote() {
-    let read = BOOK.section("6.5 Numbering requests");
     for (id, payload) in [(0, &b""[..]), (7, b"ping 7"), (u32::MAX, b"\x00\xff")] {
         let datagram = numbered(id, payload);
         expect_eq(
@@ -379,7 +373,7 @@ fn decode_reads_what_encode_wrote() {
                  (id, payload in hex)",
                 text(payload)
             ),
-            read,
+            NUMBERING,
         );
     }
 }
@@ -396,7 +390,7 @@ fn decode_rejects_a_datagram_too_short_for_an_id() {
                 short.len(),
                 hex_bytes(short)
             ),
-            BOOK.section("6.5 Numbering requests"),
+            NUMBERING,
         );
     }
 }
@@ -410,7 +404,6 @@ const FAST: Retry = Retry {
 
 #[test]
 fn call_completes_every_request_through_a_lossy_relay() {
-    let read = BOOK.section("6.6 Timeout and retry");
     let echo = Echo::start();
     // A third of the requests and a third of the replies are lost.
     let relay = Relay::start(
@@ -421,7 +414,7 @@ fn call_completes_every_request_through_a_lossy_relay() {
         },
     );
     let socket = connected(relay.address);
-    let replies = deadline::within(deadline::DEFAULT, "call() 20 times", read, move || {
+    let replies = deadline::within(deadline::DEFAULT, "call() 20 times", RETRY, move || {
         (1..=20)
             .map(|id| {
                 call(&socket, id, format!("ping {id}").as_bytes(), FAST).map_err(|e| e.to_string())
@@ -434,7 +427,7 @@ fn call_completes_every_request_through_a_lossy_relay() {
             reply.map(|r| text(&r)),
             Ok(format!("PING {id}")),
             &format!("call({id}, \"ping {id}\") through a relay that loses a third"),
-            read,
+            RETRY,
         );
     }
     expect_that(
@@ -442,13 +435,12 @@ fn call_completes_every_request_through_a_lossy_relay() {
         "datagrams the relay dropped",
         "some requests and some replies",
         format!("{counts:?}"),
-        read,
+        RETRY,
     );
 }
 
 #[test]
 fn call_gives_up_after_its_retry_budget() {
-    let read = BOOK.section("6.6 Timeout and retry");
     let echo = Echo::start();
     let relay = Relay::start(
         echo.address,
@@ -463,7 +455,7 @@ fn call_gives_up_after_its_retry_budget() {
         timeout: Duration::from_millis(40),
     };
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "call()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
         call(&socket, 9, b"ping 9", budget)
     });
     let waited = started.elapsed();
@@ -473,33 +465,32 @@ fn call_gives_up_after_its_retry_budget() {
         error.kind(),
         io::ErrorKind::TimedOut,
         "the kind of error call() gives up with",
-        read,
+        RETRY,
     );
     expect_that(
         error.to_string().contains("3 attempts"),
         "the message of the error call() gives up with",
         "a message that says how many attempts were made (made by no_reply())",
         error.to_string(),
-        read,
+        RETRY,
     );
     expect_eq(
         counts.requests,
         3,
         "copies of the request the relay received from call() with 3 attempts",
-        read,
+        RETRY,
     );
     expect_that(
         waited >= Duration::from_millis(110),
         "how long call() tried: 3 attempts of 40 ms",
         "about 120 ms",
         format!("{waited:?}"),
-        read,
+        RETRY,
     );
 }
 
 #[test]
 fn call_skips_stale_and_malformed_replies() {
-    let read = BOOK.section("6.6 Timeout and retry");
     let server = net::udp();
     let socket = connected(server.local_addr().unwrap());
     let patient = Retry {
@@ -514,7 +505,7 @@ fn call_skips_stale_and_malformed_replies() {
         server.send_to(&numbered(7, b"PING 7"), client).unwrap();
         request
     });
-    let reply = deadline::within(deadline::DEFAULT, "call()", read, move || {
+    let reply = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
         call(&socket, 7, b"ping 7", patient)
     });
     let request = answering
@@ -524,19 +515,18 @@ fn call_skips_stale_and_malformed_replies() {
         &request,
         &numbered(7, b"ping 7"),
         "the request call(7, \"ping 7\") sent",
-        read,
+        RETRY,
     );
     expect_eq(
         reply.map(|r| text(&r)).map_err(|e| e.kind()),
         Ok("PING 7".to_string()),
         "call(7) when a reply to request 6 and a 1-byte datagram arrive first",
-        read,
+        RETRY,
     );
 }
 
 #[test]
 fn call_keeps_its_deadline_while_junk_arrives() {
-    let read = BOOK.section("6.6 Timeout and retry");
     let server = net::udp();
     let socket = connected(server.local_addr().unwrap());
     let budget = Retry {
@@ -566,7 +556,7 @@ fn call_keeps_its_deadline_while_junk_arrives() {
         }
     });
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "call()", read, move || {
+    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
         call(&socket, 3, b"ping 3", budget)
             .map(|r| text(&r))
             .map_err(|e| e.kind())
@@ -579,13 +569,13 @@ fn call_keeps_its_deadline_while_junk_arrives() {
          reply arrived every 20 ms for 2 s",
         "about 500 ms: a skipped datagram leaves the attempt's deadline where it was",
         format!("{waited:?}: did each skipped datagram start a fresh timeout?"),
-        read,
+        RETRY,
     );
     expect_eq(
         result,
         Err(io::ErrorKind::TimedOut),
         "call(3) when only late replies to request 2 and 1-byte datagrams arrive",
-        read,
+        RETRY,
     );
 }
 
@@ -598,24 +588,21 @@ fn call_stops_at_a_refused_port() {
         timeout: Duration::from_secs(1),
     };
     let started = Instant::now();
-    let result = deadline::within(
-        deadline::DEFAULT,
-        "call()",
-        BOOK.section("6.6 Timeout and retry"),
-        move || call(&socket, 1, b"ping 1", slow).map_err(|e| e.kind()),
-    );
+    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
+        call(&socket, 1, b"ping 1", slow).map_err(|e| e.kind())
+    });
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
         "call() to a closed port",
-        BOOK.section("6.6 Timeout and retry"),
+        RETRY,
     );
     expect_that(
         started.elapsed() < Duration::from_secs(1),
         "how long call() to a closed port took",
         "less than one attempt's timeout: refused is an answer, not a loss",
         format!("{:?}", started.elapsed()),
-        BOOK.section("6.6 Timeout and retry"),
+        RETRY,
     );
 }
 
@@ -639,20 +626,15 @@ fn call_exchange_through_the_lossy_relay() {
         attempts: 4,
         timeout: Duration::from_millis(250),
     };
-    deadline::within(
-        deadline::DEFAULT,
-        "call() 5 times",
-        BOOK.section("6.6 Timeout and retry"),
-        move || {
-            for id in 1..=5 {
-                let reply = call(&socket, id, format!("ping {id}").as_bytes(), patient)
-                    .map(|r| String::from_utf8_lossy(&r).into_owned());
-                log.lock()
-                    .unwrap()
-                    .push(format!("client: call({id}) returned {reply:?}"));
-            }
-        },
-    );
+    deadline::within(deadline::DEFAULT, "call() 5 times", RETRY, move || {
+        for id in 1..=5 {
+            let reply = call(&socket, id, format!("ping {id}").as_bytes(), patient)
+                .map(|r| String::from_utf8_lossy(&r).into_owned());
+            log.lock()
+                .unwrap()
+                .push(format!("client: call({id}) returned {reply:?}"));
+        }
+    });
     let names = Names::new()
         .name(client, "client")
         .name(relay.address, "relay")
@@ -660,6 +642,6 @@ fn call_exchange_through_the_lossy_relay() {
     let log = relay.log.clone();
     relay.finish();
     let exchange = names.apply(&log.lock().unwrap().join("\n"));
-    support::assert_snapshot!(BOOK.section("6.6 Timeout and retry"), exchange);
+    support::assert_snapshot!(RETRY, exchange);
 }
 // ANCHOR_END: relay_test

@@ -15,9 +15,15 @@ use chapter_9::{
 use proptest::prelude::*;
 use support::hex::hex_bytes;
 use support::report::Failure;
-use support::{Book, check_that, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, check_that, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch09-http-requests.md");
+const REQUEST_LINE: Section = BOOK.section("9.1 The request line");
+const HEADER_FIELD: Section = BOOK.section("9.2 A header field");
+const REPEATED_HEADERS: Section = BOOK.section("9.3 Repeated headers and token lists");
+const IN_PIECES: Section = BOOK.section("9.4 Reading a head in pieces");
+const RESPONSE_HEAD: Section = BOOK.section("9.5 Writing a response head");
+const BAD_HEAD: Section = BOOK.section("9.6 Answering a bad head");
 
 /// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for tables.
 fn shown(bytes: &[u8]) -> String {
@@ -82,16 +88,20 @@ fn read_all(bytes: &[u8], limits: Limits) -> Result<Option<(Request, usize)>, He
 /// The request read from a browser's whole head in one piece, and the bytes consumed:
 /// anything but `Done` fails the test, saying what the reader returned instead.
 fn read_whole_head(bytes: &[u8], browser: &str) -> (Request, usize) {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let what = format!("feed() of {browser}'s whole request in one piece");
     let expected = "Done with the parsed request";
-    match expect_ok(read_all(bytes, Limits::default()), &what, expected, read) {
+    match expect_ok(
+        read_all(bytes, Limits::default()),
+        &what,
+        expected,
+        IN_PIECES,
+    ) {
         Some(done) => done,
         None => Failure {
             what,
             expected: format!("Ok: {expected}"),
             found: "Ok: NeedMore, after the last byte of the head".to_string(),
-            read,
+            read: IN_PIECES,
         }
         .fail(),
     }
@@ -101,7 +111,6 @@ fn read_whole_head(bytes: &[u8], browser: &str) -> (Request, usize) {
 
 #[test]
 fn request_line_parses_method_target_and_version() {
-    let read = BOOK.section("9.1 The request line");
     let cases: [(&[u8], &str, &str, Version); 4] = [
         (b"GET /chat HTTP/1.1", "GET", "/chat", Version::Http11),
         (
@@ -122,7 +131,7 @@ fn request_line_parses_method_target_and_version() {
                 version,
             }),
             &format!("parse_request_line(b\"{}\")", shown(line)),
-            read,
+            REQUEST_LINE,
         );
     }
 }
@@ -149,14 +158,13 @@ fn request_line_errors() {
         let line = format!("\"{}\"", shown(line));
         writeln!(table, "{line:<34} -> {result:?}").unwrap();
     }
-    support::assert_snapshot!(BOOK.section("9.1 The request line"), table);
+    support::assert_snapshot!(REQUEST_LINE, table);
 }
 
 // ---------------------------------------------------------------- 9.2 A header field
 
 #[test]
 fn header_line_splits_at_the_first_colon_and_trims_the_value() {
-    let read = BOOK.section("9.2 A header field");
     let cases: [(&[u8], &str, &str); 6] = [
         (b"Host: localhost:9001", "Host", "localhost:9001"),
         (b"Upgrade:websocket", "Upgrade", "websocket"),
@@ -178,7 +186,7 @@ fn header_line_splits_at_the_first_colon_and_trims_the_value() {
             parse_header_line(line, 2),
             Ok(Header::new(name, value)),
             &format!("parse_header_line(b\"{}\", 2)", shown(line)),
-            read,
+            HEADER_FIELD,
         );
     }
 }
@@ -206,7 +214,7 @@ fn header_line_errors() {
         let line = format!("\"{}\"", shown(line));
         writeln!(table, "{line:<28} -> {result:?}").unwrap();
     }
-    support::assert_snapshot!(BOOK.section("9.2 A header field"), table);
+    support::assert_snapshot!(HEADER_FIELD, table);
 }
 
 // ---------------------------------------------------------------- 9.3 Repeated headers and lists
@@ -223,7 +231,6 @@ fn headers(fields: &[(&str, &str)]) -> Headers {
 
 #[test]
 fn get_all_matches_names_in_any_case_and_keeps_order() {
-    let read = BOOK.section("9.3 Repeated headers and token lists");
     let fields = headers(&[
         ("Host", "localhost:9001"),
         ("sec-websocket-protocol", "chat.v2"),
@@ -234,25 +241,24 @@ fn get_all_matches_names_in_any_case_and_keeps_order() {
         fields.get_all("Sec-WebSocket-Protocol"),
         vec!["chat.v2", "chat.v1"],
         "get_all(\"Sec-WebSocket-Protocol\") with the name sent in two cases",
-        read,
+        REPEATED_HEADERS,
     );
     expect_eq(
         fields.get_all("HOST"),
         vec!["localhost:9001"],
         "get_all(\"HOST\")",
-        read,
+        REPEATED_HEADERS,
     );
     expect_eq(
         fields.get_all("Origin"),
         Vec::<&str>::new(),
         "get_all(\"Origin\") when no Origin was sent",
-        read,
+        REPEATED_HEADERS,
     );
 }
 
 #[test]
 fn list_splits_values_at_commas_across_repeated_fields() {
-    let read = BOOK.section("9.3 Repeated headers and token lists");
     let fields = headers(&[
         ("Connection", "keep-alive, Upgrade"),
         ("Sec-WebSocket-Protocol", "chat.v2,chat.v1 ,\t, "),
@@ -263,26 +269,26 @@ fn list_splits_values_at_commas_across_repeated_fields() {
         fields.list("connection"),
         vec!["keep-alive", "Upgrade"],
         "list(\"connection\") of `Connection: keep-alive, Upgrade`",
-        read,
+        REPEATED_HEADERS,
     );
     expect_eq(
         fields.list("Sec-WebSocket-Protocol"),
         vec!["chat.v2", "chat.v1", "soap"],
         "list() of two fields `chat.v2,chat.v1 ,\\t, ` and `  soap`",
-        read,
+        REPEATED_HEADERS,
     );
     expect_eq(
         fields.list("Sec-WebSocket-Extensions"),
         Vec::<&str>::new(),
         "list() of a value that is only a comma",
-        read,
+        REPEATED_HEADERS,
     );
     expect_that(
         fields.has_token("Connection", "upgrade") && !fields.has_token("Connection", "close"),
         "has_token(\"Connection\", ..) of `Connection: keep-alive, Upgrade`",
         "`upgrade` found in any case, `close` not found",
         format!("the list was {:?}", fields.list("Connection")),
-        read,
+        REPEATED_HEADERS,
     );
 }
 
@@ -296,27 +302,20 @@ fn reader_parses_a_chrome_upgrade_request() {
         consumed,
         bytes.len(),
         "bytes consumed of Chrome's request",
-        BOOK.section("9.4 Reading a head in pieces"),
+        IN_PIECES,
     );
-    support::assert_snapshot!(
-        BOOK.section("9.4 Reading a head in pieces"),
-        render(&request)
-    );
+    support::assert_snapshot!(IN_PIECES, render(&request));
 }
 
 #[test]
 fn reader_parses_a_firefox_upgrade_request() {
     let bytes = browsers::head(browsers::FIREFOX);
     let (request, _) = read_whole_head(&bytes, "Firefox");
-    support::assert_snapshot!(
-        BOOK.section("9.4 Reading a head in pieces"),
-        render(&request)
-    );
+    support::assert_snapshot!(IN_PIECES, render(&request));
 }
 
 #[test]
 fn reader_needs_more_until_the_last_byte_of_the_head() {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let bytes = browsers::head(browsers::CHROME);
     let mut reader = RequestReader::new(Limits::default());
     for (index, byte) in bytes.iter().enumerate() {
@@ -339,7 +338,7 @@ fn reader_needs_more_until_the_last_byte_of_the_head() {
                 "NeedMore before the last byte"
             },
             brief(&progress),
-            read,
+            IN_PIECES,
         );
     }
 }
@@ -347,10 +346,9 @@ fn reader_needs_more_until_the_last_byte_of_the_head() {
 // ANCHOR: leftover_test
 #[test]
 fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let head = browsers::head(browsers::FIREFOX);
     // An eager client may send its first WebSocket frame right behind the head, and one
-    // read can return both.
+    // IN_PIECES can return both.
     let frame = [
         0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
     ];
@@ -363,7 +361,7 @@ fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
         reader.feed(first),
         Ok(Progress::NeedMore),
         "feed() of the first 100 bytes of the head",
-        read,
+        IN_PIECES,
     );
     match reader.feed(&second) {
         Ok(Progress::Done { consumed, .. }) => {
@@ -372,13 +370,13 @@ fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
                 "consumed of the read that ended the head",
                 &format!("at most the {} bytes of that read", second.len()),
                 consumed,
-                read,
+                IN_PIECES,
             );
             expect_bytes(
                 &second[consumed..],
                 &frame,
                 "the bytes after `consumed` in the read that ended the head",
-                read,
+                IN_PIECES,
             );
         }
         other => expect_that(
@@ -386,7 +384,7 @@ fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
             "feed() of the rest of the head and a frame",
             "Done",
             brief(&other),
-            read,
+            IN_PIECES,
         ),
     }
 }
@@ -399,7 +397,7 @@ fn reader_reports_a_bad_line_as_soon_as_it_ends() {
         reader.feed(b"GET /chat HTTP/1.1\r\nHost localhost\r\n"),
         Err(HeadError::MissingColon { line: 2 }),
         "feed() of a request line and a header without a colon, the head not ended yet",
-        BOOK.section("9.4 Reading a head in pieces"),
+        IN_PIECES,
     );
 }
 
@@ -414,13 +412,12 @@ fn reader_skips_empty_lines_before_the_request_line() {
         found,
         Ok(Some(("GET".to_string(), 1, bytes.len()))),
         "(method, headers, consumed) of a request after two empty lines",
-        BOOK.section("9.4 Reading a head in pieces"),
+        IN_PIECES,
     );
 }
 
 #[test]
 fn reader_is_ready_for_the_next_head_after_done() {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let mut reader = RequestReader::new(Limits::default());
     let first = reader.feed(b"GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
     expect_that(
@@ -428,7 +425,7 @@ fn reader_is_ready_for_the_next_head_after_done() {
         "feed() of a first whole head",
         "Done",
         brief(&first),
-        read,
+        IN_PIECES,
     );
     let second = reader.feed(b"GET /two HTTP/1.1\r\n\r\n");
     let target = match &second {
@@ -439,14 +436,13 @@ fn reader_is_ready_for_the_next_head_after_done() {
         target,
         Some("/two"),
         "the target of a second head fed to the same reader",
-        read,
+        IN_PIECES,
     );
 }
 
 // ANCHOR: limits_test
 #[test]
 fn reader_refuses_a_head_past_the_byte_limit() {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let limits = Limits {
         max_head_bytes: 64,
         max_headers: 100,
@@ -460,7 +456,7 @@ fn reader_refuses_a_head_past_the_byte_limit() {
         found,
         Ok(Some(64)),
         "a head of exactly max_head_bytes",
-        read,
+        IN_PIECES,
     );
     // ...also when more bytes (frames, say) come behind it in the same read: they are not
     // the head's, so they do not count against its limit.
@@ -471,11 +467,11 @@ fn reader_refuses_a_head_past_the_byte_limit() {
         found,
         Ok(Some(64)),
         "a head of exactly max_head_bytes and 1000 bytes after it, in one read",
-        read,
+        IN_PIECES,
     );
 
     // ...one byte more is not, and the reader stops holding bytes at the limit, however
-    // many arrive in one read.
+    // many arrive in one IN_PIECES.
     let mut reader = RequestReader::new(limits);
     let mut endless = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
     endless.resize(10_000, b'a');
@@ -483,21 +479,20 @@ fn reader_refuses_a_head_past_the_byte_limit() {
         reader.feed(&endless),
         Err(HeadError::HeadTooLarge { limit: 64 }),
         "feed() of 10 000 bytes with no end of head, limit 64",
-        read,
+        IN_PIECES,
     );
     expect_that(
         reader.buffered() <= 64,
         "bytes held after refusing a head too large",
         "at most max_head_bytes (64)",
         reader.buffered(),
-        read,
+        IN_PIECES,
     );
 }
 // ANCHOR_END: limits_test
 
 #[test]
 fn reader_refuses_more_headers_than_the_limit() {
-    let read = BOOK.section("9.4 Reading a head in pieces");
     let limits = Limits {
         max_head_bytes: 8192,
         max_headers: 3,
@@ -508,14 +503,14 @@ fn reader_refuses_more_headers_than_the_limit() {
         found,
         Ok(Some(3)),
         "headers of a head with 3, limit 3",
-        read,
+        IN_PIECES,
     );
     let four = b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
     expect_eq(
         read_all(four, limits).map(|_| ()),
         Err(HeadError::TooManyHeaders { limit: 3 }),
         "a head with 4 headers, limit 3",
-        read,
+        IN_PIECES,
     );
 }
 
@@ -570,7 +565,7 @@ fn reader_names_every_error() {
             Ok(other) => writeln!(table, "{what}\n  not refused: {other:?}").unwrap(),
         }
     }
-    support::assert_snapshot!(BOOK.section("9.4 Reading a head in pieces"), table);
+    support::assert_snapshot!(IN_PIECES, table);
 }
 
 /// Generated bytes, shown as escaped text when proptest prints a failing input (not as a
@@ -716,7 +711,7 @@ proptest! {
             &what,
             &outcome(&expected),
             outcome(&found),
-            BOOK.section("9.4 Reading a head in pieces"),
+            IN_PIECES,
         )
         .map_err(TestCaseError::fail)?;
     }
@@ -734,7 +729,6 @@ proptest! {
         support::print_each_panic_once();
         let bytes = bytes.0;
         let limits = Limits { max_head_bytes: 256, max_headers: 8 };
-        let read = BOOK.section("9.4 Reading a head in pieces");
         let mut reader = RequestReader::new(limits);
         let mut fed = 0;
         for chunk in bytes.chunks(piece) {
@@ -745,7 +739,7 @@ proptest! {
                 &format!("buffered() after feeding {fed} bytes in pieces of {piece}, limit 256"),
                 "at most 256 bytes",
                 format!("{} bytes, after feeding {}", reader.buffered(), sampled(&bytes[..fed])),
-                read,
+                IN_PIECES,
             )
             .map_err(TestCaseError::fail)?;
             if let Ok(Progress::Done { consumed, .. }) = progress {
@@ -754,7 +748,7 @@ proptest! {
                     &format!("consumed of Done after feeding {fed} bytes in pieces of {piece}"),
                     &format!("at most the {} bytes of the last piece", chunk.len()),
                     format!("{consumed}, after feeding {}", sampled(&bytes[..fed])),
-                    read,
+                    IN_PIECES,
                 )
                 .map_err(TestCaseError::fail)?;
             }
@@ -790,7 +784,7 @@ fn response_head_writes_status_line_headers_and_empty_line() {
           Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
           \r\n",
         "response_head(SwitchingProtocols, three headers)",
-        BOOK.section("9.5 Writing a response head"),
+        RESPONSE_HEAD,
     );
 }
 
@@ -815,7 +809,7 @@ fn response_head_for_each_status() {
         all.push_str(&shown_head(&response_head(status, headers)));
         all.push('\n');
     }
-    support::assert_snapshot!(BOOK.section("9.5 Writing a response head"), all);
+    support::assert_snapshot!(RESPONSE_HEAD, all);
 }
 
 #[test]
@@ -824,7 +818,7 @@ fn response_head_without_headers_is_two_lines() {
         &response_head(Status::BadRequest, &[]),
         b"HTTP/1.1 400 Bad Request\r\n\r\n",
         "response_head(BadRequest, no headers)",
-        BOOK.section("9.5 Writing a response head"),
+        RESPONSE_HEAD,
     );
 }
 
@@ -851,7 +845,7 @@ fn head_error_status_is_431_for_limits_and_400_otherwise() {
             error.status().code(),
             code,
             &format!("the status code for {error:?}"),
-            BOOK.section("9.6 Answering a bad head"),
+            BAD_HEAD,
         );
     }
 }
@@ -862,14 +856,14 @@ fn rejection_of_a_malformed_head_is_a_400_that_closes() {
         &rejection(&HeadError::BareLineFeed { line: 2 }),
         b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
         "rejection(BareLineFeed)",
-        BOOK.section("9.6 Answering a bad head"),
+        BAD_HEAD,
     );
 }
 
 #[test]
 fn rejection_of_a_head_too_large_is_a_431() {
     support::assert_snapshot!(
-        BOOK.section("9.6 Answering a bad head"),
+        BAD_HEAD,
         shown_head(&rejection(&HeadError::HeadTooLarge { limit: 8192 }))
     );
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::layout;
 use crate::manifest::{Chapter, Manifest};
 
 /// `(title, link)` for each entry of SUMMARY.md; a draft chapter has an empty link.
@@ -57,6 +58,94 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> 
         match std::fs::read_to_string(src.join(&chapter.page)) {
             Ok(page) => problems.extend(section_problems(chapter, &page)),
             Err(e) => problems.push(format!("cannot read book/src/{}: {e}", chapter.page)),
+        }
+        problems.extend(test_section_problems(root, chapter));
+    }
+    problems
+}
+
+/// The workbook's one convention for book sections in tests: a test file names its page
+/// once (`const BOOK: Book = Book::page("ch04-byte-streams.md");`) and each section it
+/// points at once, as a constant at the top of the file
+/// (`const PARTIAL_READS: Section = BOOK.section("4.2 Partial reads");`). Each such section
+/// must be a heading of that page, so a failure never sends a reader to a section that
+/// is not there.
+pub fn test_section_problems(root: &Path, chapter: &Chapter) -> Vec<String> {
+    let dir = root.join("tests").join(&chapter.slug);
+    let mut problems = Vec::new();
+    for relative in layout::rust_files(&dir) {
+        let shown = format!("tests/{}/{}", chapter.slug, relative.display());
+        let Ok(text) = std::fs::read_to_string(dir.join(&relative)) else {
+            continue;
+        };
+        for (line, problem) in sections_in_test_file(&text, |page| {
+            std::fs::read_to_string(root.join("book/src").join(page)).ok()
+        }) {
+            problems.push(format!("{shown}:{line}: {problem}"));
+        }
+    }
+    problems
+}
+
+/// `(line number, problem)` for each section in a test file that breaks the convention
+/// or is not a heading of its page; `page_text` reads a page of the book by file name.
+fn sections_in_test_file(
+    text: &str,
+    page_text: impl Fn(&str) -> Option<String>,
+) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    // `const NAME: Book = Book::page("file.md");`
+    let books: Vec<(&str, &str)> = lines
+        .iter()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("const ")?;
+            let (name, rest) = rest.split_once(": Book = Book::page(\"")?;
+            Some((name.trim(), rest.split('"').next()?))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        for (at, _) in line.match_indices(".section(\"") {
+            let receiver: String = line[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let heading = line[at + ".section(\"".len()..]
+                .split('"')
+                .next()
+                .unwrap_or_default();
+            let number = index + 1;
+            let previous = index.checked_sub(1).map_or("", |i| lines[i].trim());
+            let is_const = line.trim().starts_with("const ")
+                || (previous.starts_with("const ") && previous.ends_with('='));
+            if !is_const {
+                problems.push((
+                    number,
+                    format!(
+                        "name the section \"{heading}\" once, as a `const ...: Section` at \
+                         the top of the file, and use that constant here"
+                    ),
+                ));
+            }
+            let Some((_, page)) = books.iter().find(|(name, _)| *name == receiver) else {
+                problems.push((
+                    number,
+                    format!("`{receiver}` is not a `const {receiver}: Book = Book::page(..)` of this file"),
+                ));
+                continue;
+            };
+            match page_text(page) {
+                None => problems.push((number, format!("cannot read book/src/{page}"))),
+                Some(page_text) if !headings(&page_text).contains(&heading) => problems.push((
+                    number,
+                    format!("book/src/{page} has no heading \"{heading}\""),
+                )),
+                Some(_) => {}
+            }
         }
     }
     problems
@@ -262,6 +351,37 @@ mod tests {
                 ("2. Two".into(), String::new()),
             ]
         );
+    }
+
+    #[test]
+    fn sections_in_tests_are_constants_and_headings_of_their_page() {
+        let test = r#"
+const BOOK: Book = Book::page("ch04.md");
+const PARTIAL: Section = BOOK.section("4.2 Partial reads");
+const LONG_NAME_THAT_RUSTFMT_WRAPS: Section =
+    BOOK.section("4.3 Framing");
+const MISSING: Section = BOOK.section("4.9 Not there");
+fn a_test() {
+    expect_eq(1, 1, "one", BOOK.section("4.2 Partial reads"));
+    let read = OTHER.section("4.2 Partial reads");
+}
+"#;
+        let page = |name: &str| {
+            (name == "ch04.md").then(|| "# 4\n## 4.2 Partial reads\n## 4.3 Framing\n".to_string())
+        };
+        let problems = sections_in_test_file(test, page);
+        let lines: Vec<usize> = problems.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![6, 8, 9, 9], "{problems:#?}");
+        assert_eq!(
+            problems[0].1,
+            "book/src/ch04.md has no heading \"4.9 Not there\""
+        );
+        assert!(
+            problems[1]
+                .1
+                .starts_with("name the section \"4.2 Partial reads\" once")
+        );
+        assert!(problems[3].1.contains("`OTHER` is not a"));
     }
 
     #[test]
