@@ -105,7 +105,16 @@ fn sections_in_test_file(
         .collect();
     let mut problems = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        for (at, _) in line.match_indices(".section(\"") {
+        for (at, _) in line.match_indices(".section(") {
+            if !line[at..].starts_with(".section(\"") {
+                problems.push((
+                    index + 1,
+                    "write the heading itself here, in a `const ...: Section = \
+                     BOOK.section(\"N.M Heading\")` at the top of the file"
+                        .to_string(),
+                ));
+                continue;
+            }
             let receiver: String = line[..at]
                 .chars()
                 .rev()
@@ -364,6 +373,7 @@ const MISSING: Section = BOOK.section("4.9 Not there");
 fn a_test() {
     expect_eq(1, 1, "one", BOOK.section("4.2 Partial reads"));
     let read = OTHER.section("4.2 Partial reads");
+    let heading = BOOK.section(HEADING);
 }
 "#;
         let page = |name: &str| {
@@ -371,7 +381,7 @@ fn a_test() {
         };
         let problems = sections_in_test_file(test, page);
         let lines: Vec<usize> = problems.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, vec![6, 8, 9, 9], "{problems:#?}");
+        assert_eq!(lines, vec![6, 8, 9, 9, 10], "{problems:#?}");
         assert_eq!(
             problems[0].1,
             "book/src/ch04.md has no heading \"4.9 Not there\""
