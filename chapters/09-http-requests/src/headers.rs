@@ -1,7 +1,24 @@
 //! The header fields of a head, looked up the way HTTP says to (RFC 9110 section 5):
 //! names without regard to case, repeated fields kept in order, lists split at commas.
 
-use crate::request::Header;
+// ANCHOR: header
+/// One header field: `Name: value`. The name keeps the case it was sent in; compare it
+/// with `eq_ignore_ascii_case`. The value has no whitespace around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+// ANCHOR_END: header
+
+impl Header {
+    pub fn new(name: &str, value: &str) -> Self {
+        Header {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
+    }
+}
 
 /// Every header field of a head, in the order they arrived.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

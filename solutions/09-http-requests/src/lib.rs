@@ -22,9 +22,7 @@ mod request;
 mod response;
 
 pub use error::HeadError;
-pub use headers::Headers;
+pub use headers::{Header, Headers};
 pub use reader::{Limits, Progress, RequestReader};
-pub use request::{
-    Header, Request, RequestLine, Version, is_token, parse_header_line, parse_request_line,
-};
+pub use request::{Request, RequestLine, Version, is_token, parse_header_line, parse_request_line};
 pub use response::{Status, rejection, response_head};

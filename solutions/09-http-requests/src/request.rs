@@ -8,7 +8,7 @@
 //! ```
 
 use crate::error::HeadError;
-use crate::headers::Headers;
+use crate::headers::{Header, Headers};
 
 // ANCHOR: request_types
 /// The HTTP version of a request. Only HTTP/1.0 and HTTP/1.1 are text; HTTP/2 and HTTP/3
@@ -27,14 +27,6 @@ pub struct RequestLine {
     pub version: Version,
 }
 
-/// One header field: `Name: value`. The name keeps the case it was sent in; compare it
-/// with `eq_ignore_ascii_case`. The value has no whitespace around it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Header {
-    pub name: String,
-    pub value: String,
-}
-
 /// A whole request head, as [`crate::RequestReader`] returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -44,15 +36,6 @@ pub struct Request {
     pub headers: Headers,
 }
 // ANCHOR_END: request_types
-
-impl Header {
-    pub fn new(name: &str, value: &str) -> Self {
-        Header {
-            name: name.to_string(),
-            value: value.to_string(),
-        }
-    }
-}
 
 // ANCHOR: helpers
 /// Is `bytes` a token (RFC 9110 section 5.6.2): one or more of the letters, digits and
