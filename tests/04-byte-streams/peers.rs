@@ -5,6 +5,9 @@
 //! real network shows at once. These peers cut the bytes the way a network may: one byte
 //! at a time, several messages at once, or half a message and then nothing.
 
+// Several test programs share these peers, and each uses only some of them.
+#![allow(dead_code)]
+
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::mpsc;
