@@ -9,10 +9,10 @@
 mod peers;
 
 use std::io::{self, Cursor};
-use std::net::TcpStream;
 
 use chapter_4::{Lines, fill, send_all, write_line};
 use peers::{Cut, Full, Interrupting, Recorder, Stingy};
+use support::reads::{self, expect_messages};
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
@@ -141,42 +141,45 @@ fn lines_on_the_wire() -> Vec<u8> {
     MESSAGES.iter().flat_map(|m| [*m, b"\n"].concat()).collect()
 }
 
-/// Every message `Lines` gives, until it says the stream has ended.
-fn all_lines(stream: TcpStream, read: Section) -> Vec<String> {
+/// What loses messages in `Lines`, said when a check finds some missing.
+const LINES_LOST: &str = "the rest of a read was not kept: the bytes after a delimiter are \
+                          the start of the next message, for the next call to return";
+
+/// Every message `Lines` gives, until it says the stream has ended, from a peer that
+/// writes the messages cut as `cut`.
+fn all_lines(cut: Cut, read: Section) -> Vec<String> {
+    let stream = peers::sends(&lines_on_the_wire(), cut);
     deadline::within(deadline::DEFAULT, "Lines::next_line()", read, move || {
         let mut lines = Lines::new(stream, 1024);
-        let mut messages = Vec::new();
-        while let Some(message) = expect_ok(
-            lines.next_line(),
+        reads::read_all(
             "Lines::next_line()",
-            "the next message, or None once the stream has ended",
+            cut.peer(),
             read,
-        ) {
-            messages.push(String::from_utf8_lossy(&message).into_owned());
-        }
-        messages
+            || lines.next_line(),
+            |message| String::from_utf8_lossy(message).into_owned(),
+        )
     })
 }
 
 // ANCHOR: lines_test
 #[test]
 fn lines_from_one_byte_writes() {
-    let stream = peers::sends(&lines_on_the_wire(), Cut::OneByteWrites);
-    expect_eq(
-        all_lines(stream, DELIMITER),
-        messages(),
+    expect_messages(
+        &all_lines(Cut::OneByteWrites, DELIMITER),
+        &messages(),
         "the messages next_line() read from a peer that sends one byte per write",
+        LINES_LOST,
         DELIMITER,
     );
 }
 
 #[test]
 fn lines_from_one_merged_write() {
-    let stream = peers::sends(&lines_on_the_wire(), Cut::OneWrite);
-    expect_eq(
-        all_lines(stream, DELIMITER),
-        messages(),
+    expect_messages(
+        &all_lines(Cut::OneWrite, DELIMITER),
+        &messages(),
         "the messages next_line() read from a peer that sends them all in one write",
+        LINES_LOST,
         DELIMITER,
     );
 }

@@ -8,13 +8,13 @@
 mod peers;
 
 use std::io::{self, Cursor, Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use chapter_4::{Deadline, HEADER_LEN, read_frame, write_frame};
 use peers::{Cut, Recorder};
 use support::hex::{Annotated, hex_bytes};
 use support::net;
+use support::reads::{self, expect_messages};
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
@@ -59,40 +59,45 @@ fn frames_on_the_wire() -> Vec<u8> {
     MESSAGES.iter().flat_map(|m| frame(m)).collect()
 }
 
-/// Every payload `read_frame` gives, until it says the stream has ended.
-fn all_frames(mut stream: TcpStream, read: Section) -> Vec<String> {
+/// What loses payloads in `read_frame`, said when a check finds some missing.
+const FRAMES_LOST: &str = "read_frame() read past the end of its frame, and the bytes of \
+                           the next one were dropped: read exactly the 4 header bytes, then \
+                           exactly the payload (fill), never into a larger buffer";
+
+/// Every payload `read_frame` gives, until it says the stream has ended, from a peer that
+/// writes the frames cut as `cut`.
+fn all_frames(cut: Cut, read: Section) -> Vec<String> {
+    let stream = peers::sends(&frames_on_the_wire(), cut);
     deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
-        let mut payloads = Vec::new();
-        while let Some(payload) = expect_ok(
-            read_frame(&mut stream, 1024),
+        let mut stream = stream;
+        reads::read_all(
             "read_frame()",
-            "the next payload, or None once the stream has ended",
+            cut.peer(),
             read,
-        ) {
-            payloads.push(String::from_utf8_lossy(&payload).into_owned());
-        }
-        payloads
+            || read_frame(&mut stream, 1024),
+            |payload| String::from_utf8_lossy(payload).into_owned(),
+        )
     })
 }
 
 #[test]
 fn frames_from_one_byte_writes() {
-    let stream = peers::sends(&frames_on_the_wire(), Cut::OneByteWrites);
-    expect_eq(
-        all_frames(stream, LENGTH_PREFIX),
-        messages(),
+    expect_messages(
+        &all_frames(Cut::OneByteWrites, LENGTH_PREFIX),
+        &messages(),
         "the payloads read_frame() read from a peer that sends one byte per write",
+        FRAMES_LOST,
         LENGTH_PREFIX,
     );
 }
 
 #[test]
 fn frames_from_one_merged_write() {
-    let stream = peers::sends(&frames_on_the_wire(), Cut::OneWrite);
-    expect_eq(
-        all_frames(stream, LENGTH_PREFIX),
-        messages(),
+    expect_messages(
+        &all_frames(Cut::OneWrite, LENGTH_PREFIX),
+        &messages(),
         "the payloads read_frame() read from a peer that sends them all in one write",
+        FRAMES_LOST,
         LENGTH_PREFIX,
     );
 }

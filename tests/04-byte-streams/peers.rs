@@ -28,6 +28,16 @@ pub enum Cut {
     OneWrite,
 }
 
+impl Cut {
+    /// How the peer wrote, as a failure message says it.
+    pub fn peer(self) -> &'static str {
+        match self {
+            Cut::OneByteWrites => "the peer writes one byte at a time",
+            Cut::OneWrite => "the peer writes everything in one write",
+        }
+    }
+}
+
 /// A connection whose other end sends `bytes`, cut as `cut`, then closes. Returns the
 /// reading end.
 pub fn sends(bytes: &[u8], cut: Cut) -> TcpStream {

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use support::hex::hex_bytes;
 use support::net;
 
 /// How often a peer's thread looks up from its socket to see whether it should stop.
@@ -215,10 +216,10 @@ fn is_nth(count: usize, n: usize) -> bool {
     n > 0 && count.is_multiple_of(n)
 }
 
-/// `3 "ping 3"` for a numbered datagram, its bytes otherwise.
+/// `3 "ping 3"` for a numbered datagram, its bytes in hex otherwise (`[00 00 ff]`).
 fn describe(datagram: &[u8]) -> String {
     match unnumbered(datagram) {
         Some((id, payload)) => format!("{id} {:?}", String::from_utf8_lossy(payload)),
-        None => format!("{datagram:?}"),
+        None => format!("[{}]", hex_bytes(datagram)),
     }
 }

@@ -1,9 +1,10 @@
 //! Hex dumps for bytes on the wire.
 //!
-//! Three views:
+//! Three views, and a wrapper:
 //! - [`dump`]: the classic 16 bytes a row with offsets and printable text.
 //! - [`Annotated`]: one row per field, each with its meaning, for frames and headers.
 //! - [`diff`]: expected and found side by side with a caret under the first difference.
+//! - [`Hex`]: bytes inside any checked value, shown in hex instead of decimal.
 
 use std::fmt::Write as _;
 
@@ -43,6 +44,18 @@ pub fn hex_bytes(bytes: &[u8]) -> String {
         write!(out, "{byte:02x}").unwrap();
     }
     out
+}
+
+/// Bytes whose `Debug` form is hex, as the book writes them: `[81 85]`, where `Vec<u8>`
+/// shows `[129, 133]`. Wrap bytes in a check that compares values holding them:
+/// `expect_eq(Hex(found), Hex(expected), ..)`, or `found.map(Hex)` inside an `Option`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hex<B: AsRef<[u8]>>(pub B);
+
+impl<B: AsRef<[u8]>> std::fmt::Debug for Hex<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}]", hex_bytes(self.0.as_ref()))
+    }
 }
 
 /// Pieces of bytes (the chunks a stream arrived in), each in brackets: `[c3] [a9 21]`.

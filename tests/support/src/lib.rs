@@ -9,6 +9,8 @@
 //! - [`redact`]: replace ports and addresses so snapshots are the same on every machine.
 //! - [`hex`]: annotated hex dumps and byte-by-byte comparisons with a caret.
 //! - [`report`]: the one failure-message style every check uses.
+//! - [`reads`]: reading messages call by call; a failure names the call, the peer's way
+//!   of writing, and what came before.
 //! - [`alloc`]: count what code allocates, to show a limit is checked before memory is set aside.
 //! - [`background`]: run a reader's server on its own thread and stop it at the end.
 //!
@@ -22,6 +24,7 @@ pub mod background;
 pub mod deadline;
 pub mod hex;
 pub mod net;
+pub mod reads;
 pub mod redact;
 pub mod report;
 

@@ -5,13 +5,14 @@ use std::net::SocketAddr;
 use std::panic;
 use std::time::Duration;
 
-use support::hex::{self, Annotated};
+use support::hex::{self, Annotated, Hex};
 use support::redact::{self, Names};
 use support::{Book, deadline, expect_bytes, expect_eq, expect_that};
 
 const CH01: Book = Book::page("ch01-creating-sockets.md");
 const CH02: Book = Book::page("ch02-binding-and-listening.md");
 const CH03: Book = Book::page("ch03-connecting-and-accepting.md");
+const CH04: Book = Book::page("ch04-byte-streams.md");
 const CH11: Book = Book::page("ch11-frames.md");
 
 /// Runs `check` and returns the message it failed with.
@@ -182,4 +183,83 @@ fn file_descriptors_are_redacted() {
         redact::fds("socket fd 3, fd=17, fdx 4"),
         "socket fd [fd], fd=[fd], fdx 4"
     );
+}
+
+#[test]
+fn bytes_in_a_checked_value_show_in_hex() {
+    let message = failure_of(|| {
+        expect_eq(
+            Some(Hex(vec![0x81, 0x85])),
+            Some(Hex(vec![0x81, 0x05])),
+            "the first two bytes of the frame",
+            CH11.section("11.3 Encoding"),
+        )
+    });
+    insta::assert_snapshot!(message, @r#"
+    check failed: the first two bytes of the frame
+      expected: Some([81 05])
+         found: Some([81 85])
+          read: book/src/ch11-frames.md, section "11.3 Encoding"
+    "#);
+}
+
+#[test]
+fn a_failing_read_names_its_call_the_peer_and_what_came_before() {
+    let message = failure_of(|| {
+        let mut replies = vec![
+            Err("unexpected end of file"),
+            Ok(Some("two words")),
+            Ok(Some("hello")),
+        ];
+        support::reads::read_all(
+            "read_frame()",
+            "the peer writes one byte at a time",
+            CH04.section("4.4 Framing by length"),
+            || replies.pop().unwrap(),
+            |message| message.to_string(),
+        );
+    });
+    insta::assert_snapshot!(message);
+}
+
+#[test]
+fn read_all_gives_every_message_until_the_end() {
+    let mut replies = vec![Ok::<_, String>(None), Ok(Some(2)), Ok(Some(1))];
+    let read = support::reads::read_all(
+        "next()",
+        "the peer writes all at once",
+        CH04.section("4.3 Framing by delimiter"),
+        || replies.pop().unwrap(),
+        |n| n.to_string(),
+    );
+    assert_eq!(read, ["1", "2"]);
+}
+
+#[test]
+fn lost_messages_come_with_their_likely_cause() {
+    let message = failure_of(|| {
+        support::reads::expect_messages(
+            &["hello", "and the last one"],
+            &["hello", "", "two words", "and the last one"],
+            "the messages next_line() read from a peer that sends them all in one write",
+            "the rest of a read was not kept: the bytes after a delimiter are the start of \
+             the next message",
+            CH04.section("4.3 Framing by delimiter"),
+        )
+    });
+    insta::assert_snapshot!(message);
+}
+
+#[test]
+fn wrong_messages_have_no_likely_cause() {
+    let message = failure_of(|| {
+        support::reads::expect_messages(
+            &["hellp"],
+            &["hello"],
+            "the messages",
+            "not shown",
+            CH04.section("4.3 Framing by delimiter"),
+        )
+    });
+    assert!(!message.contains("Likely cause"), "{message}");
 }
