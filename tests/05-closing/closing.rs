@@ -15,7 +15,7 @@ use chapter_5::{
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
-use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
+use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch05-closing.md");
 const HALF_CLOSE: Section = BOOK.section("5.1 Half-close");
@@ -483,11 +483,10 @@ fn close_gracefully_delivers_every_byte_of_a_large_reply() {
         "bytes the client read, and how the connection ended",
         GRACEFUL_CLOSE,
     );
-    expect_that(
-        reply == numbered_bytes(REPLY),
-        "the content of the 8 MiB reply",
-        "every byte in order",
-        "other bytes",
+    expect_bytes(
+        &reply,
+        &numbered_bytes(REPLY),
+        "the content of the 8 MiB reply, every byte in order",
         GRACEFUL_CLOSE,
     );
     expect_eq(
