@@ -12,6 +12,7 @@
 mod book;
 mod cargo_test;
 mod generate;
+mod imports;
 mod layout;
 mod manifest;
 mod progress;

@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::cargo_test::{self, BUILD_LIMIT, Outcome};
 use crate::manifest::{Chapter, Manifest};
 use crate::{book, style::Style};
-use crate::{generate, layout};
+use crate::{generate, imports, layout};
 
 /// Counts checks and prints each as it finishes.
 struct Report {
@@ -72,6 +72,16 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
 
     if options.chapter.is_none() {
         let started = Instant::now();
+        let problems = ["workbook/src", "tests/support/src"]
+            .iter()
+            .flat_map(|src| imports::cycle_problems(&root.join(src), src))
+            .collect();
+        report.record(
+            "no two modules import each other: workbook and support",
+            problems,
+            started,
+        );
+        let started = Instant::now();
         report.record(
             "the workbook tools' own tests pass",
             tool_tests(root),
@@ -116,6 +126,15 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     report.record(
         &format!("chapter {n}: exercise files and Cargo.toml match the solution"),
         drift(root, chapter),
+        started,
+    );
+
+    let started = Instant::now();
+    let src = chapter.solution_dir(root).join("src");
+    let shown_src = format!("solutions/{}/src", chapter.slug);
+    report.record(
+        &format!("chapter {n}: no two modules import each other"),
+        imports::cycle_problems(&src, &shown_src),
         started,
     );
 
