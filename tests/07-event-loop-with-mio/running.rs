@@ -26,7 +26,8 @@ pub const PATIENCE: Duration = Duration::from_secs(5);
 /// How long one read waits before the test looks at the server again.
 const GLANCE: Duration = Duration::from_millis(20);
 
-/// How long a test gives a server whose connection just ended to say it panicked.
+/// How long a test gives a server whose connection just ended to say it
+/// panicked.
 pub const ENDING: Duration = Duration::from_millis(100);
 
 type Outcome = thread::Result<io::Result<()>>;
@@ -76,8 +77,9 @@ impl Running {
         self.check_alive_within(Duration::ZERO, read);
     }
 
-    /// [`Running::check_alive`], after giving a server that is ending `grace` to say
-    /// so: a connection that ends may be the sign of a server thread that panicked.
+    /// [`Running::check_alive`], after giving a server that is ending `grace`
+    /// to say so: a connection that ends may be the sign of a server thread
+    /// that panicked.
     pub fn check_alive_within(&self, grace: Duration, read: Section) {
         match self.done.recv_timeout(grace) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}

@@ -206,10 +206,12 @@ impl Server {
             return self.close(token, status);
         }
         let registry = self.poll.registry();
-        if let Some(connection) = self.connections.get_mut(&token) {
-            if connection.update_interest(registry, token).is_err() {
-                self.close(token, Status::Closed);
-            }
+        let updated = match self.connections.get_mut(&token) {
+            Some(connection) => connection.update_interest(registry, token),
+            None => Ok(()),
+        };
+        if updated.is_err() {
+            self.close(token, Status::Closed);
         }
         // END SOLUTION
     }
