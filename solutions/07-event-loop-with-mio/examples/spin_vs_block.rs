@@ -93,7 +93,7 @@ fn main() {
     );
     println!();
     println!(
-        "{:<24} {:>8} {:>10} {:>8} {:>14}",
+        "{:<24} {:>8} {:>11} {:>7} {:>9}",
         "way", "wall", "CPU", "CPU %", "calls"
     );
     type Way = fn(TcpStream) -> u64;
@@ -114,7 +114,7 @@ fn main() {
         .unwrap();
         let (cpu, share) = match cpu {
             Some(cpu) => (
-                format!("{:.3} s", cpu.as_secs_f64()),
+                format!("{:.2} ms", cpu.as_secs_f64() * 1000.0),
                 format!(
                     "{:.1}",
                     100.0 * cpu.as_secs_f64() / wall.as_secs_f64()
@@ -123,10 +123,15 @@ fn main() {
             None => ("n/a".into(), "n/a".into()),
         };
         let wall = format!("{:.3} s", wall.as_secs_f64());
-        println!("{name:<24} {wall:>8} {cpu:>10} {share:>8} {calls:>14}");
+        println!("{name:<24} {wall:>8} {cpu:>11} {share:>7} {calls:>9}");
     }
     println!();
     println!(
         "calls: poll() calls for the first way, read() calls for the others."
     );
+    // The spinning thread gets less than a whole core when others want one too.
+    let cores = thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().next().unwrap_or("n/a").to_string();
+    println!("machine: {cores} cores, load average {load} (1 min)");
 }
