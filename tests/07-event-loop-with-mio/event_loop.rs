@@ -28,6 +28,15 @@ use support::net;
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch07-event-loop-with-mio.md");
+const DRAIN: Section = BOOK.section("7.1 Reading until WouldBlock");
+const PARTIAL_WRITES: Section =
+    BOOK.section("7.2 Writing what the socket takes");
+const ACCEPT_ALL: Section = BOOK.section("7.3 Accepting until WouldBlock");
+const WRITABLE_INTEREST: Section =
+    BOOK.section("7.4 Writable interest, only while output waits");
+const ECHO: Section = BOOK.section("7.5 Echo");
+const EVENT_LOOP: Section = BOOK.section("7.6 The event loop");
+const CHAT: Section = BOOK.section("7.7 A line chat");
 
 /// The limit for a whole server test: far above what it needs, even on a busy
 /// machine.
@@ -148,7 +157,6 @@ fn kind<T>(result: io::Result<T>) -> Result<T, ErrorKind> {
 // ANCHOR: drain_test
 #[test]
 fn drain_reads_every_piece_until_would_block() {
-    let read = BOOK.section("7.1 Reading until WouldBlock");
     let mut socket = Script::new(vec![
         Ok(b"hel"),
         Ok(b"lo, "),
@@ -161,57 +169,54 @@ fn drain_reads_every_piece_until_would_block() {
         kind(stopped),
         Ok(Drained::WouldBlock),
         "drain() of three pieces, an Interrupted between them, then WouldBlock",
-        read,
+        DRAIN,
     );
     expect_eq(
         text(&buffer),
         "> hello, world".to_string(),
         "the buffer after drain(): what it held, then every piece in order",
-        read,
+        DRAIN,
     );
 }
 // ANCHOR_END: drain_test
 
 #[test]
 fn drain_reports_end_of_file() {
-    let read = BOOK.section("7.1 Reading until WouldBlock");
     let mut socket = Script::new(vec![Ok(b"bye"), Ok(b"")]);
     let mut buffer = Vec::new();
     expect_eq(
         kind(drain(&mut socket, &mut buffer, 1024)),
         Ok(Drained::Closed),
         "drain() from a peer that sends \"bye\" and closes (a read returns 0)",
-        read,
+        DRAIN,
     );
     expect_eq(
         text(&buffer),
         "bye".to_string(),
         "the buffer after drain()",
-        read,
+        DRAIN,
     );
 }
 
 #[test]
 fn drain_passes_other_errors_on() {
-    let read = BOOK.section("7.1 Reading until WouldBlock");
     let mut socket =
         Script::new(vec![Ok(b"a"), Err(ErrorKind::ConnectionReset.into())]);
     expect_eq(
         kind(drain(&mut socket, &mut Vec::new(), 1024)),
         Err(ErrorKind::ConnectionReset),
         "drain() from a peer that resets the connection",
-        read,
+        DRAIN,
     );
 }
 
 #[test]
 fn drain_never_grows_the_buffer_past_its_limit() {
-    let read = BOOK.section("7.1 Reading until WouldBlock");
     for start in [0, 1, 4095, 9_990, 10_000] {
         let limit = 10_000;
         let mut buffer = vec![b'.'; start];
         let stopped =
-            deadline::within(deadline::DEFAULT, "drain()", read, move || {
+            deadline::within(deadline::DEFAULT, "drain()", DRAIN, move || {
                 let stopped = kind(drain(&mut Endless, &mut buffer, limit));
                 (stopped, buffer.len())
             });
@@ -222,18 +227,17 @@ fn drain_never_grows_the_buffer_past_its_limit() {
                 "drain() from a peer that never stops sending, limit {limit}, \
                  {start} bytes already in the buffer: (result, buffer length)"
             ),
-            read,
+            DRAIN,
         );
     }
 }
 
 #[test]
 fn drain_returns_at_once_from_a_quiet_non_blocking_socket() {
-    let read = BOOK.section("7.1 Reading until WouldBlock");
     let (mut peer, socket) = net::connected_pair();
     socket.set_nonblocking(true).unwrap();
     let (stopped, buffer, mut socket) =
-        deadline::within(deadline::DEFAULT, "drain()", read, move || {
+        deadline::within(deadline::DEFAULT, "drain()", DRAIN, move || {
             let mut socket = socket;
             let mut buffer = Vec::new();
             let stopped = kind(drain(&mut socket, &mut buffer, 1024));
@@ -243,7 +247,7 @@ fn drain_returns_at_once_from_a_quiet_non_blocking_socket() {
         (stopped, buffer.len()),
         (Ok(Drained::WouldBlock), 0),
         "drain() on a quiet non-blocking socket: (result, bytes read)",
-        read,
+        DRAIN,
     );
     // Then the peer sends, and one drain() takes all that has arrived.
     peer.write_all(&pattern(100_000)).unwrap();
@@ -255,11 +259,11 @@ fn drain_returns_at_once_from_a_quiet_non_blocking_socket() {
             stopped,
             Ok(Drained::WouldBlock),
             "drain() on a non-blocking socket while the peer sends",
-            read,
+            DRAIN,
         );
         thread::sleep(Duration::from_millis(5));
     }
-    expect_bytes(&buffer, &pattern(100_000), "the bytes drain() read", read);
+    expect_bytes(&buffer, &pattern(100_000), "the bytes drain() read", DRAIN);
 }
 
 // ------------------------------------------------------------ 7.2 flush
@@ -267,7 +271,6 @@ fn drain_returns_at_once_from_a_quiet_non_blocking_socket() {
 // ANCHOR: flush_test
 #[test]
 fn flush_keeps_what_the_socket_did_not_take() {
-    let read = BOOK.section("7.2 Writing what the socket takes");
     let mut socket = Narrow::new(10);
     let mut pending = b"abcdefghijklmnop".to_vec();
     let result = kind(flush(&mut socket, &mut pending));
@@ -275,20 +278,19 @@ fn flush_keeps_what_the_socket_did_not_take() {
         result,
         Ok(()),
         "flush() of 16 bytes to a socket with room for 10 (then WouldBlock)",
-        read,
+        PARTIAL_WRITES,
     );
     expect_eq(
         (text(&socket.taken), text(&pending)),
         ("abcdefghij".to_string(), "klmnop".to_string()),
         "(what the socket took, what flush() left pending)",
-        read,
+        PARTIAL_WRITES,
     );
 }
 // ANCHOR_END: flush_test
 
 #[test]
 fn flush_sends_everything_when_there_is_room() {
-    let read = BOOK.section("7.2 Writing what the socket takes");
     let mut socket = Narrow::new(1000);
     let message = pattern(100);
     let mut pending = message.clone();
@@ -296,51 +298,64 @@ fn flush_sends_everything_when_there_is_room() {
         kind(flush(&mut socket, &mut pending)),
         Ok(()),
         "flush() of 100 bytes, 3 at a time, interrupted every other call",
-        read,
+        PARTIAL_WRITES,
     );
-    expect_bytes(&socket.taken, &message, "what the socket took", read);
-    expect_eq(pending.len(), 0, "bytes flush() left pending", read);
+    expect_bytes(
+        &socket.taken,
+        &message,
+        "what the socket took",
+        PARTIAL_WRITES,
+    );
+    expect_eq(
+        pending.len(),
+        0,
+        "bytes flush() left pending",
+        PARTIAL_WRITES,
+    );
 }
 
 #[test]
 fn flush_reports_a_socket_that_takes_nothing() {
-    let read = BOOK.section("7.2 Writing what the socket takes");
-    let result = deadline::within(deadline::DEFAULT, "flush()", read, || {
-        kind(flush(&mut Full, &mut b"lost".to_vec()))
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "flush()", PARTIAL_WRITES, || {
+            kind(flush(&mut Full, &mut b"lost".to_vec()))
+        });
     expect_eq(
         result,
         Err(ErrorKind::WriteZero),
         "flush() to a writer whose write returns Ok(0)",
-        read,
+        PARTIAL_WRITES,
     );
 }
 
 #[test]
 fn flush_returns_at_once_when_the_send_buffer_fills() {
-    let read = BOOK.section("7.2 Writing what the socket takes");
     // The peer never reads: the kernel's buffers fill up long before 32 MiB.
     let (_peer, socket) = net::connected_pair();
     socket.set_nonblocking(true).unwrap();
     let message = pattern(32 << 20);
     let pending = message.clone();
-    let (result, pending) =
-        deadline::within(deadline::DEFAULT, "flush()", read, move || {
+    let (result, pending) = deadline::within(
+        deadline::DEFAULT,
+        "flush()",
+        PARTIAL_WRITES,
+        move || {
             let (mut socket, mut pending) = (socket, pending);
             (kind(flush(&mut socket, &mut pending)), pending)
-        });
+        },
+    );
     expect_eq(
         result,
         Ok(()),
         "flush() of 32 MiB to a peer that does not read",
-        read,
+        PARTIAL_WRITES,
     );
     expect_that(
         !pending.is_empty() && pending.len() < message.len(),
         "the bytes flush() left pending",
         "some taken by the socket, the rest pending",
         format!("{} of {} bytes pending", pending.len(), message.len()),
-        read,
+        PARTIAL_WRITES,
     );
     let sent = message.len() - pending.len();
     expect_that(
@@ -348,7 +363,7 @@ fn flush_returns_at_once_when_the_send_buffer_fills() {
         "the bytes flush() left pending",
         "exactly the part the socket did not take, in order",
         "other bytes",
-        read,
+        PARTIAL_WRITES,
     );
 }
 
@@ -357,22 +372,26 @@ fn flush_returns_at_once_when_the_send_buffer_fills() {
 // ANCHOR: accept_test
 #[test]
 fn accepts_every_connection_that_waited_for_one_event() {
-    let read = BOOK.section("7.3 Accepting until WouldBlock");
     server_test(
         "20 clients waiting before the loop starts",
-        read,
+        ACCEPT_ALL,
         move || {
             // All 20 connect before the server runs: its first poll sees one
             // event.
             let listener = net::listener();
             let addr = listener.local_addr().unwrap();
             let mut clients: Vec<_> = (0..20).map(|_| client(addr)).collect();
-            let server = Running::start(listener, Service::Echo);
+            let server = Running::start(listener, Service::Echo, ACCEPT_ALL);
             for (i, stream) in clients.iter_mut().enumerate() {
                 let message = format!("client {i}\n");
                 stream.write_all(message.as_bytes()).unwrap();
-                let (got, end) =
-                    receive(&server, stream, message.len(), PATIENCE, read);
+                let (got, end) = receive(
+                    &server,
+                    stream,
+                    message.len(),
+                    PATIENCE,
+                    ACCEPT_ALL,
+                );
                 expect_that(
                     end == End::Complete,
                     "echoes for 20 clients that connected before the loop",
@@ -383,16 +402,16 @@ fn accepts_every_connection_that_waited_for_one_event() {
                          accepting only one connection per event?",
                         got.len()
                     ),
-                    read,
+                    ACCEPT_ALL,
                 );
             }
             expect_eq(
                 server.count(|s| &s.accepted),
                 20,
                 "stats.accepted",
-                read,
+                ACCEPT_ALL,
             );
-            server.stop(read);
+            server.stop(ACCEPT_ALL);
         },
     );
 }
@@ -400,9 +419,8 @@ fn accepts_every_connection_that_waited_for_one_event() {
 
 #[test]
 fn accepts_clients_that_arrive_while_it_runs() {
-    let read = BOOK.section("7.3 Accepting until WouldBlock");
-    server_test("clients that arrive one by one", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("clients that arrive one by one", ACCEPT_ALL, move || {
+        let server = Running::new(Service::Echo, ACCEPT_ALL);
         let mut clients = Vec::new();
         for i in 0..5 {
             let mut stream = client(server.addr);
@@ -412,12 +430,17 @@ fn accepts_clients_that_arrive_while_it_runs() {
                 &mut stream,
                 message.as_bytes(),
                 "the echo",
-                read,
+                ACCEPT_ALL,
             );
             clients.push(stream);
         }
-        expect_eq(server.count(|s| &s.accepted), 5, "stats.accepted", read);
-        server.stop(read);
+        expect_eq(
+            server.count(|s| &s.accepted),
+            5,
+            "stats.accepted",
+            ACCEPT_ALL,
+        );
+        server.stop(ACCEPT_ALL);
     });
 }
 
@@ -426,9 +449,8 @@ fn accepts_clients_that_arrive_while_it_runs() {
 // ANCHOR: idle_test
 #[test]
 fn writable_interest_is_off_while_nothing_waits() {
-    let read = BOOK.section("7.4 Writable interest, only while output waits");
-    server_test("an idle server", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("an idle server", WRITABLE_INTEREST, move || {
+        let server = Running::new(Service::Echo, WRITABLE_INTEREST);
         let mut clients: Vec<_> = (0..3).map(|_| client(server.addr)).collect();
         for round in 0..20 {
             for stream in &mut clients {
@@ -438,7 +460,7 @@ fn writable_interest_is_off_while_nothing_waits() {
                     stream,
                     message.as_bytes(),
                     "the echo",
-                    read,
+                    WRITABLE_INTEREST,
                 );
             }
         }
@@ -450,7 +472,7 @@ fn writable_interest_is_off_while_nothing_waits() {
             "wake-ups of the loop in 300 ms with nothing to do",
             "0: no client sends, nothing waits to be sent",
             format!("{idle}: writable interest left on?"),
-            read,
+            WRITABLE_INTEREST,
         );
         let vain = server.count(|s| &s.idle_writable);
         expect_that(
@@ -460,9 +482,9 @@ fn writable_interest_is_off_while_nothing_waits() {
             format!(
                 "{vain}: writable interest left on after the output was sent"
             ),
-            read,
+            WRITABLE_INTEREST,
         );
-        server.stop(read);
+        server.stop(WRITABLE_INTEREST);
     });
 }
 // ANCHOR_END: idle_test
@@ -470,30 +492,42 @@ fn writable_interest_is_off_while_nothing_waits() {
 // ANCHOR: partial_write_test
 #[test]
 fn a_large_echo_arrives_whole_through_a_tiny_send_buffer() {
-    let read = BOOK.section("7.4 Writable interest, only while output waits");
-    server_test("a large echo through a tiny send buffer", read, move || {
-        // The server's socket takes a few KiB a write: the rest must wait in
-        // its output buffer for writable events.
-        let server = Running::start(tiny_send_buffer_listener(), Service::Echo);
-        let mut stream = tiny_window_client(server.addr);
-        let message = pattern(MAX_OUTPUT * 3 / 4);
-        stream.write_all(&message).unwrap();
-        let (got, end) =
-            receive(&server, &mut stream, message.len(), PATIENCE, read);
-        expect_that(
-            end == End::Complete,
-            "the echo of 192 KiB sent in one write",
-            "all of it, though the server's writes are partial",
-            format!(
-                "{} bytes, then {end:?}: a partial write dropped, \
+    server_test(
+        "a large echo through a tiny send buffer",
+        WRITABLE_INTEREST,
+        move || {
+            // The server's socket takes a few KiB a write: the rest must wait
+            // in its output buffer for writable events.
+            let server = Running::start(
+                tiny_send_buffer_listener(),
+                Service::Echo,
+                WRITABLE_INTEREST,
+            );
+            let mut stream = tiny_window_client(server.addr);
+            let message = pattern(MAX_OUTPUT * 3 / 4);
+            stream.write_all(&message).unwrap();
+            let (got, end) = receive(
+                &server,
+                &mut stream,
+                message.len(),
+                PATIENCE,
+                WRITABLE_INTEREST,
+            );
+            expect_that(
+                end == End::Complete,
+                "the echo of 192 KiB sent in one write",
+                "all of it, though the server's writes are partial",
+                format!(
+                    "{} bytes, then {end:?}: a partial write dropped, \
                  or no writable event asked for the rest?",
-                got.len()
-            ),
-            read,
-        );
-        expect_bytes(&got, &message, "the echo", read);
-        server.stop(read);
-    });
+                    got.len()
+                ),
+                WRITABLE_INTEREST,
+            );
+            expect_bytes(&got, &message, "the echo", WRITABLE_INTEREST);
+            server.stop(WRITABLE_INTEREST);
+        },
+    );
 }
 // ANCHOR_END: partial_write_test
 
@@ -501,28 +535,26 @@ fn a_large_echo_arrives_whole_through_a_tiny_send_buffer() {
 
 #[test]
 fn echo_sends_back_what_a_client_sends() {
-    let read = BOOK.section("7.5 Echo");
-    server_test("an echo", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("an echo", ECHO, move || {
+        let server = Running::new(Service::Echo, ECHO);
         let mut stream = client(server.addr);
         expect_echo(
             &server,
             &mut stream,
             b"hello\n",
             "the echo of hello",
-            read,
+            ECHO,
         );
-        expect_echo(&server, &mut stream, b"\x00\xff binary", "the echo", read);
-        server.stop(read);
+        expect_echo(&server, &mut stream, b"\x00\xff binary", "the echo", ECHO);
+        server.stop(ECHO);
     });
 }
 
 // ANCHOR: burst_test
 #[test]
 fn echo_answers_a_whole_burst_before_the_next_one() {
-    let read = BOOK.section("7.5 Echo");
-    server_test("two bursts", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("two bursts", ECHO, move || {
+        let server = Running::new(Service::Echo, ECHO);
         let mut stream = client(server.addr);
         for burst in 1..=2 {
             // One write of 192 KiB: the server is told once, and must read it
@@ -530,7 +562,7 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
             let message = pattern(MAX_OUTPUT * 3 / 4);
             stream.write_all(&message).unwrap();
             let (got, end) =
-                receive(&server, &mut stream, message.len(), PATIENCE, read);
+                receive(&server, &mut stream, message.len(), PATIENCE, ECHO);
             expect_that(
                 end == End::Complete,
                 &format!("the echo of burst {burst} (192 KiB in one write)"),
@@ -540,11 +572,11 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
                      until the next event; not draining to WouldBlock?",
                     got.len()
                 ),
-                read,
+                ECHO,
             );
-            expect_bytes(&got, &message, "the echo", read);
+            expect_bytes(&got, &message, "the echo", ECHO);
         }
-        server.stop(read);
+        server.stop(ECHO);
     });
 }
 // ANCHOR_END: burst_test
@@ -552,9 +584,8 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
 // ANCHOR: slow_echo_test
 #[test]
 fn echo_disconnects_a_client_that_never_reads() {
-    let read = BOOK.section("7.5 Echo");
-    server_test("a client that sends and never reads", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("a client that sends and never reads", ECHO, move || {
+        let server = Running::new(Service::Echo, ECHO);
         let mut other = client(server.addr);
         let mut slow = tiny_window_client(server.addr);
         // Its echo cannot go anywhere: the server must not keep it all.
@@ -569,7 +600,7 @@ fn echo_disconnects_a_client_that_never_reads() {
                 Err(e) => break format!("{:?}", e.kind()),
             }
         };
-        server.check_alive_within(running::ENDING, read);
+        server.check_alive_within(running::ENDING, ECHO);
         expect_that(
             outcome == "ConnectionReset" || outcome == "BrokenPipe",
             "writing 64 MiB without ever reading the echo",
@@ -581,17 +612,17 @@ fn echo_disconnects_a_client_that_never_reads() {
                 "{sent} bytes taken, then {outcome}: the server \
                  buffers without bound, or stopped reading"
             ),
-            read,
+            ECHO,
         );
-        expect_eq(server.count(|s| &s.too_slow), 1, "stats.too_slow", read);
+        expect_eq(server.count(|s| &s.too_slow), 1, "stats.too_slow", ECHO);
         expect_echo(
             &server,
             &mut other,
             b"still here?\n",
             "another client's echo",
-            read,
+            ECHO,
         );
-        server.stop(read);
+        server.stop(ECHO);
     });
 }
 // ANCHOR_END: slow_echo_test
@@ -600,41 +631,44 @@ fn echo_disconnects_a_client_that_never_reads() {
 
 #[test]
 fn a_client_that_closes_is_closed_and_forgotten() {
-    let read = BOOK.section("7.6 The event loop");
-    server_test("a client that closes", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("a client that closes", EVENT_LOOP, move || {
+        let server = Running::new(Service::Echo, EVENT_LOOP);
         let mut stream = client(server.addr);
-        expect_echo(&server, &mut stream, b"last words\n", "the echo", read);
+        expect_echo(
+            &server,
+            &mut stream,
+            b"last words\n",
+            "the echo",
+            EVENT_LOOP,
+        );
         stream.shutdown(Shutdown::Write).unwrap();
-        let (got, end) = receive(&server, &mut stream, 1, PATIENCE, read);
+        let (got, end) = receive(&server, &mut stream, 1, PATIENCE, EVENT_LOOP);
         expect_eq(
             (got.len(), end),
             (0, End::Eof),
             "what the client reads after it closed its side: (bytes, end)",
-            read,
+            EVENT_LOOP,
         );
-        expect_eq(server.count(|s| &s.closed), 1, "stats.closed", read);
-        server.stop(read);
+        expect_eq(server.count(|s| &s.closed), 1, "stats.closed", EVENT_LOOP);
+        server.stop(EVENT_LOOP);
     });
 }
 
 #[test]
 fn run_returns_soon_after_stop_is_set() {
-    let read = BOOK.section("7.6 The event loop");
-    server_test("stopping the loop", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("stopping the loop", EVENT_LOOP, move || {
+        let server = Running::new(Service::Echo, EVENT_LOOP);
         let mut stream = client(server.addr);
-        expect_echo(&server, &mut stream, b"ping\n", "the echo", read);
-        server.stop(read);
+        expect_echo(&server, &mut stream, b"ping\n", "the echo", EVENT_LOOP);
+        server.stop(EVENT_LOOP);
     });
 }
 
 // ANCHOR: many_test
 #[test]
 fn serves_200_clients_at_once_on_one_thread() {
-    let read = BOOK.section("7.6 The event loop");
-    server_test("200 clients", read, move || {
-        let server = Running::new(Service::Echo);
+    server_test("200 clients", EVENT_LOOP, move || {
+        let server = Running::new(Service::Echo, EVENT_LOOP);
         let mut clients: Vec<_> =
             (0..200).map(|_| client(server.addr)).collect();
         // Everyone speaks first, then everyone listens: 200 connections open at
@@ -651,11 +685,16 @@ fn serves_200_clients_at_once_on_one_thread() {
                 stream,
                 message.as_bytes(),
                 "one client's echo",
-                read,
+                EVENT_LOOP,
             );
         }
-        expect_eq(server.count(|s| &s.accepted), 200, "stats.accepted", read);
-        server.stop(read);
+        expect_eq(
+            server.count(|s| &s.accepted),
+            200,
+            "stats.accepted",
+            EVENT_LOOP,
+        );
+        server.stop(EVENT_LOOP);
     });
 }
 // ANCHOR_END: many_test
@@ -664,7 +703,6 @@ fn serves_200_clients_at_once_on_one_thread() {
 
 #[test]
 fn complete_lines_takes_whole_lines_only() {
-    let read = BOOK.section("7.7 A line chat");
     let cases: [(&[u8], &str, &str); 4] = [
         (b"one\ntwo\nthr", "one\ntwo\n", "thr"),
         (b"no end yet", "", "no end yet"),
@@ -681,7 +719,7 @@ fn complete_lines_takes_whole_lines_only() {
                 "complete_lines({:?}): (returned, left in input)",
                 text(input)
             ),
-            read,
+            CHAT,
         );
     }
 }
@@ -689,28 +727,27 @@ fn complete_lines_takes_whole_lines_only() {
 // ANCHOR: chat_test
 #[test]
 fn chat_sends_each_line_to_every_other_client() {
-    let read = BOOK.section("7.7 A line chat");
-    server_test("a chat of three", read, move || {
-        let server = Running::new(Service::Chat);
+    server_test("a chat of three", CHAT, move || {
+        let server = Running::new(Service::Chat, CHAT);
         let mut ann = client(server.addr);
         let mut bob = client(server.addr);
         let mut cat = client(server.addr);
         // Everyone is accepted before anyone speaks.
-        server.wait_for_accepted(3, read);
+        server.wait_for_accepted(3, CHAT);
         ann.write_all(b"hello from ann\n").unwrap();
         expect_receives(
             &server,
             &mut bob,
             b"hello from ann\n",
             "what bob got",
-            read,
+            CHAT,
         );
         expect_receives(
             &server,
             &mut cat,
             b"hello from ann\n",
             "what cat got",
-            read,
+            CHAT,
         );
         bob.write_all(b"hi ann\n").unwrap();
         // Ann's next bytes are bob's line: her own line never came back to her.
@@ -719,29 +756,28 @@ fn chat_sends_each_line_to_every_other_client() {
             &mut ann,
             b"hi ann\n",
             "what ann got next",
-            read,
+            CHAT,
         );
         expect_receives(
             &server,
             &mut cat,
             b"hi ann\n",
             "what cat got next",
-            read,
+            CHAT,
         );
-        server.stop(read);
+        server.stop(CHAT);
     });
 }
 // ANCHOR_END: chat_test
 
 #[test]
 fn chat_sends_only_whole_lines() {
-    let read = BOOK.section("7.7 A line chat");
-    server_test("a line sent in pieces", read, move || {
-        let server = Running::new(Service::Chat);
+    server_test("a line sent in pieces", CHAT, move || {
+        let server = Running::new(Service::Chat, CHAT);
         let mut ann = client(server.addr);
         let mut bob = client(server.addr);
         let mut cat = client(server.addr);
-        server.wait_for_accepted(3, read);
+        server.wait_for_accepted(3, CHAT);
         // Ann's line comes in two pieces, with cat's whole line in between.
         ann.write_all(b"hel").unwrap();
         thread::sleep(Duration::from_millis(50));
@@ -751,7 +787,7 @@ fn chat_sends_only_whole_lines() {
             &mut bob,
             b"meow\n",
             "what bob got first",
-            read,
+            CHAT,
         );
         ann.write_all(b"lo\n").unwrap();
         expect_receives(
@@ -759,33 +795,33 @@ fn chat_sends_only_whole_lines() {
             &mut bob,
             b"hello\n",
             "what bob got next",
-            read,
+            CHAT,
         );
-        server.stop(read);
+        server.stop(CHAT);
     });
 }
 
 // ANCHOR: slow_chat_test
 #[test]
 fn chat_disconnects_a_client_that_never_reads() {
-    let read = BOOK.section("7.7 A line chat");
-    server_test("a chat with one client that never reads", read, move || {
+    server_test("a chat with one client that never reads", CHAT, move || {
         // Small kernel buffers: what the slow client does not read piles up in
         // the server's output buffer, not in the kernel.
-        let server = Running::start(tiny_send_buffer_listener(), Service::Chat);
+        let server =
+            Running::start(tiny_send_buffer_listener(), Service::Chat, CHAT);
         let mut ann = client(server.addr);
         let mut bob = client(server.addr);
         let mut slow = tiny_window_client(server.addr);
-        server.wait_for_accepted(3, read);
+        server.wait_for_accepted(3, CHAT);
         // 32 rounds of 64 lines of 1 KiB: 2 MiB, read by bob round by round.
         let line = [vec![b'x'; 1023], vec![b'\n']].concat();
         let round = line.repeat(64);
         for _ in 0..32 {
             ann.write_all(&round).unwrap();
-            expect_receives(&server, &mut bob, &round, "what bob got", read);
+            expect_receives(&server, &mut bob, &round, "what bob got", CHAT);
         }
         let (got, end) =
-            receive_until_closed(&server, &mut slow, PATIENCE, read);
+            receive_until_closed(&server, &mut slow, PATIENCE, CHAT);
         expect_that(
             got < 32 * round.len() && matches!(end, End::Eof | End::Failed(_)),
             "what the client that never read gets when it finally reads",
@@ -794,36 +830,35 @@ fn chat_disconnects_a_client_that_never_reads() {
                 "{got} bytes, then {end:?}: kept, with all it did \
                  not read in the server's memory?"
             ),
-            read,
+            CHAT,
         );
-        expect_eq(server.count(|s| &s.too_slow), 1, "stats.too_slow", read);
-        server.stop(read);
+        expect_eq(server.count(|s| &s.too_slow), 1, "stats.too_slow", CHAT);
+        server.stop(CHAT);
     });
 }
 // ANCHOR_END: slow_chat_test
 
 #[test]
 fn chat_disconnects_a_line_too_long() {
-    let read = BOOK.section("7.7 A line chat");
-    server_test("a line longer than MAX_LINE", read, move || {
-        let server = Running::new(Service::Chat);
+    server_test("a line longer than MAX_LINE", CHAT, move || {
+        let server = Running::new(Service::Chat, CHAT);
         let mut ann = client(server.addr);
         let mut bob = client(server.addr);
         let mut cat = client(server.addr);
-        server.wait_for_accepted(3, read);
+        server.wait_for_accepted(3, CHAT);
         ann.write_all(&vec![b'a'; MAX_LINE]).unwrap();
         let (got, end) =
-            receive_until_closed(&server, &mut ann, PATIENCE, read);
+            receive_until_closed(&server, &mut ann, PATIENCE, CHAT);
         expect_that(
             matches!(end, End::Eof | End::Failed(_)),
             &format!("the client that sent {MAX_LINE} bytes without a newline"),
             "disconnected: the server does not keep a line without end",
             format!("{got} bytes, then {end:?}"),
-            read,
+            CHAT,
         );
         bob.write_all(b"still on\n").unwrap();
-        expect_receives(&server, &mut cat, b"still on\n", "what cat got", read);
-        server.stop(read);
+        expect_receives(&server, &mut cat, b"still on\n", "what cat got", CHAT);
+        server.stop(CHAT);
     });
 }
 

@@ -1,21 +1,23 @@
 //! A server under test on its own thread, and clients that never wait forever
 //! for it.
 //!
-//! Every read from the server is a loop of short reads: between two of them the
-//! test looks whether the server's thread has ended. A `todo!()` or a panic in
-//! the loop then fails the test at once with its own message, instead of after
-//! a long timeout.
+//! The server runs in the support crate's `Background`, which stops it at the
+//! end of the test, even a failing one. Every read from the server is a loop
+//! of short reads: between two of them the test looks whether the server's
+//! thread has ended. A `todo!()` or a panic in the loop then fails the test at
+//! once with its own message, instead of after a long timeout.
 
+use std::cell::RefCell;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_7::{Server, Service, Stats};
 use socket2::{Domain, Socket, Type};
+use support::background::Background;
 use support::net;
 use support::report::Failure;
 use support::{Section, expect_bytes};
@@ -30,44 +32,42 @@ const GLANCE: Duration = Duration::from_millis(20);
 /// panicked.
 pub const ENDING: Duration = Duration::from_millis(100);
 
-type Outcome = thread::Result<io::Result<()>>;
-
 /// A server running `Server::run` on its own thread until the test stops it.
 pub struct Running {
     pub addr: SocketAddr,
     pub stats: Arc<Stats>,
-    stop: Arc<AtomicBool>,
-    done: mpsc::Receiver<Outcome>,
+    /// `None` once the test has seen it end.
+    server: RefCell<Option<Background<io::Result<()>>>>,
 }
 
 impl Running {
     /// Starts a server of `service` on `listener`.
-    pub fn start(listener: TcpListener, service: Service) -> Running {
+    pub fn start(
+        listener: TcpListener,
+        service: Service,
+        read: Section,
+    ) -> Running {
         let addr = listener.local_addr().unwrap();
         let mut server = Server::new(listener, service).expect("Server::new");
         let stats = server.stats();
         let stop = Arc::new(AtomicBool::new(false));
-        let (tell, done) = mpsc::channel();
         let flag = Arc::clone(&stop);
-        thread::Builder::new()
-            .name("server under test".into())
-            .spawn(move || {
-                let outcome =
-                    panic::catch_unwind(AssertUnwindSafe(|| server.run(&flag)));
-                let _ = tell.send(outcome);
-            })
-            .expect("start the server's thread");
+        let background = Background::start(
+            "Server::run()",
+            read,
+            move || server.run(&flag),
+            move || stop.store(true, Ordering::Relaxed),
+        );
         Running {
             addr,
             stats,
-            stop,
-            done,
+            server: RefCell::new(Some(background)),
         }
     }
 
     /// A server of `service` on a fresh loopback listener.
-    pub fn new(service: Service) -> Running {
-        Running::start(net::listener(), service)
+    pub fn new(service: Service, read: Section) -> Running {
+        Running::start(net::listener(), service, read)
     }
 
     /// Fails the test if the server's thread has ended: with the server's own
@@ -81,38 +81,48 @@ impl Running {
     /// to say so: a connection that ends may be the sign of a server thread
     /// that panicked.
     pub fn check_alive_within(&self, grace: Duration, read: Section) {
-        match self.done.recv_timeout(grace) {
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                unreachable!("it sends first")
+        let give_up = Instant::now() + grace;
+        loop {
+            let ended = match &*self.server.borrow() {
+                Some(server) => server.has_ended(),
+                None => return,
+            };
+            if ended {
+                break;
             }
-            Ok(Err(panic)) => panic::resume_unwind(panic),
-            Ok(Ok(result)) => Failure {
-                what: "Server::run()".into(),
-                expected: "to keep serving until the stop flag is set".into(),
-                found: format!(
-                    "it returned {result:?} while clients were connected"
-                ),
-                read,
+            if Instant::now() >= give_up {
+                return;
             }
-            .fail(),
+            thread::sleep(Duration::from_millis(5));
         }
+        let Some(server) = self.server.borrow_mut().take() else {
+            return;
+        };
+        // It has ended: `stop` passes its panic on, or gives what it returned.
+        let result = server.stop();
+        Failure {
+            what: "Server::run()".into(),
+            expected: "to keep serving until the stop flag is set".into(),
+            found: format!(
+                "it returned {result:?} while clients were connected"
+            ),
+            read,
+        }
+        .fail()
     }
 
-    /// Sets the stop flag and checks that `run` returns `Ok(())` soon after.
+    /// Sets the stop flag and checks that `run` returns `Ok(())` soon after
+    /// (`Background` fails the test if it does not return at all).
     pub fn stop(self, read: Section) {
-        self.stop.store(true, Ordering::Relaxed);
-        let limit = Duration::from_secs(2);
-        let outcome = match self.done.recv_timeout(limit) {
-            Ok(Err(panic)) => panic::resume_unwind(panic),
-            Ok(Ok(result)) => format!("{result:?}"),
-            Err(_) => format!("still running {limit:?} after the flag was set"),
+        let Some(server) = self.server.take() else {
+            return;
         };
-        if outcome != "Ok(())" {
+        let result = server.stop();
+        if let Err(error) = result {
             Failure {
                 what: "Server::run() after the stop flag is set".into(),
-                expected: "Ok(()) within a poll timeout or two".into(),
-                found: outcome,
+                expected: "Ok(())".into(),
+                found: format!("Err({error})"),
                 read,
             }
             .fail()
@@ -147,13 +157,6 @@ impl Running {
         counter: fn(&Stats) -> &std::sync::atomic::AtomicU64,
     ) -> u64 {
         counter(&self.stats).load(Ordering::Relaxed)
-    }
-}
-
-impl Drop for Running {
-    /// A test that fails half-way still stops its server.
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
     }
 }
 
