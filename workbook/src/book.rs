@@ -305,7 +305,9 @@ pub fn listing_width_problems(root: &Path) -> Vec<String> {
             let wide: Vec<String> = included_lines(&included, range)
                 .into_iter()
                 .filter(|(_, text)| text.chars().count() > LISTING_WIDTH)
-                .map(|(number, text)| format!("{number} ({} characters)", text.chars().count()))
+                .map(|(number, text)| {
+                    format!("line {number} ({} characters)", text.chars().count())
+                })
                 .collect();
             if wide.is_empty() {
                 continue;
