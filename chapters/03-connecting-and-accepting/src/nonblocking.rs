@@ -30,9 +30,9 @@ pub fn start_connect(
 /// Is this the error a non-blocking `connect` returns when the handshake has
 /// started but not finished (`EINPROGRESS`, see `man 2 connect`)?
 ///
-/// std has no stable `ErrorKind` for it yet, so this compares the operating
-/// system's error number: 115 on Linux (150 on its MIPS ports), 36 on macOS and
-/// the BSDs.
+/// std has no stable `ErrorKind` for it yet, so this compares the
+/// operating system's error number: 115 on Linux (150 on its MIPS ports),
+/// 36 on macOS and the BSDs.
 pub fn is_in_progress(error: &io::Error) -> bool {
     #[cfg(all(
         target_os = "linux",
@@ -57,9 +57,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(1);
 /// Exercise 3.7: wait, at most `timeout`, for a connect started by
 /// [`start_connect`] to end.
 ///
-/// Success gives the socket as a blocking `TcpStream`. A refused connection is
-/// the error the kernel kept for the socket (`SO_ERROR`); no answer in time is
-/// `TimedOut`.
+/// Success gives the socket as a blocking `TcpStream`. A refused
+/// connection is the error the kernel kept for the socket (`SO_ERROR`); no
+/// answer in time is `TimedOut`.
 pub fn finish_connect(
     socket: Socket,
     timeout: Duration,

@@ -1,5 +1,5 @@
-//! Exercise 4.5: one time limit for a whole message, however many reads it
-//! takes.
+//! Exercise 4.5: one time limit for a whole message, however
+//! many reads it takes.
 
 use std::io::{self, Read};
 use std::net::TcpStream;
@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 // ANCHOR: deadline
 /// Reads from a stream with one deadline for everything read through it.
 ///
-/// A read timeout (`SO_RCVTIMEO`) limits each `read` call on its own: a peer
-/// that sends one byte just before each timeout would keep a reader busy
-/// forever. A `Deadline` sets the timeout before every read to the time that is
-/// left.
+/// A read timeout (`SO_RCVTIMEO`) limits each `read` call on its own: a
+/// peer that sends one byte just before each timeout would keep a
+/// reader busy forever. A `Deadline` sets the timeout before every read
+/// to the time that is left.
 pub struct Deadline<'a> {
     stream: &'a TcpStream,
     ends: Instant,
@@ -30,9 +30,9 @@ impl<'a> Deadline<'a> {
 }
 
 impl Read for Deadline<'_> {
-    /// Exercise 4.5: read like the stream does, but fail with `TimedOut` once
-    /// the deadline has passed, whichever way the operating system reports the
-    /// timeout.
+    /// Exercise 4.5: read like the stream does, but fail with `TimedOut`
+    /// once the deadline has passed, whichever way the operating system
+    /// reports the timeout.
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         todo!("time up: TimedOut; set_read_timeout; read; WouldBlock: TimedOut")
     }

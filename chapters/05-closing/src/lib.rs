@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use socket2::SockRef;
 
 // ANCHOR: finish_sending
-/// Exercise 5.1: tell the peer "I will send nothing more" without closing the
-/// connection.
+/// Exercise 5.1: tell the peer "I will send nothing more" without
+/// closing the connection.
 ///
 /// The peer reads end-of-file once it has read everything sent before; the
 /// other direction stays open, so the peer can still answer and this side can
@@ -27,8 +27,8 @@ pub fn finish_sending(stream: &TcpStream) -> io::Result<()> {
 // ANCHOR_END: finish_sending
 
 // ANCHOR: read_to_eof
-/// Exercise 5.2: read until the peer has finished sending and return everything
-/// it sent.
+/// Exercise 5.2: read until the peer has finished sending and
+/// return everything it sent.
 ///
 /// End-of-file is a read that returns 0 bytes, and nothing else is: a reset, a
 /// timeout or any other error is returned as the error it is. More than `limit`
@@ -44,8 +44,8 @@ pub fn read_to_eof(stream: &TcpStream, limit: usize) -> io::Result<Vec<u8>> {
 /// send the whole request, finish sending, then read the whole reply (at most
 /// `limit` bytes) up to the server's end-of-file.
 ///
-/// The stream is consumed: once both sides have finished sending, the
-/// connection is done.
+/// The stream is consumed: once both sides have finished sending,
+/// the connection is done.
 pub fn request_reply(
     stream: TcpStream,
     request: &[u8],
@@ -56,10 +56,10 @@ pub fn request_reply(
 // ANCHOR_END: request_reply
 
 // ANCHOR: abort
-/// Exercise 5.4: close the connection at once with a reset instead of the
-/// orderly FIN exchange. Bytes not yet delivered are thrown away, and the
-/// peer's next read fails with `ConnectionReset` instead of returning
-/// end-of-file.
+/// Exercise 5.4: close the connection at once with a reset instead of
+/// the orderly FIN exchange. Bytes not yet delivered are thrown away,
+/// and the peer's next read fails with `ConnectionReset` instead of
+/// returning end-of-file.
 pub fn abort(stream: TcpStream) -> io::Result<()> {
     todo!("SO_LINGER of zero seconds (through SockRef), then drop the stream")
 }
@@ -90,11 +90,11 @@ pub fn write_to_peer(stream: &TcpStream, bytes: &[u8]) -> io::Result<Delivery> {
 // ANCHOR: close_gracefully
 /// Exercise 5.6: close without losing a byte of what was sent.
 ///
-/// Finish sending (5.1), then read and throw away whatever the peer still sends
-/// until its end-of-file, and only then close (by dropping the stream). Returns
-/// how many bytes were thrown away. If the peer has not finished within `wait`,
-/// return a `TimedOut` error (the `gave_up` helper below makes it); the stream
-/// is closed anyway.
+/// Finish sending (5.1), then read and throw away whatever the peer still
+/// sends until its end-of-file, and only then close (by dropping the stream).
+/// Returns how many bytes were thrown away. If the peer has not finished
+/// within `wait`, return a `TimedOut` error (the `gave_up` helper below makes
+/// it); the stream is closed anyway.
 pub fn close_gracefully(
     stream: TcpStream,
     wait: Duration,
@@ -104,8 +104,8 @@ pub fn close_gracefully(
 // ANCHOR_END: close_gracefully
 
 // ANCHOR: helpers
-/// A read that hit its timeout: Unix reports `WouldBlock` (EAGAIN), Windows
-/// `TimedOut`.
+/// A read that hit its timeout: Unix reports `WouldBlock`
+/// (EAGAIN), Windows `TimedOut`.
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(
         error.kind(),
@@ -113,8 +113,8 @@ pub fn is_timeout(error: &io::Error) -> bool {
     )
 }
 
-/// The error [`close_gracefully`] returns when the peer did not finish within
-/// `wait`.
+/// The error [`close_gracefully`] returns when the peer did not
+/// finish within `wait`.
 pub fn gave_up(wait: Duration) -> io::Error {
     io::Error::new(
         io::ErrorKind::TimedOut,

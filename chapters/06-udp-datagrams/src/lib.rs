@@ -8,9 +8,9 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 // ANCHOR: max_datagram
-/// No UDP payload is larger: the UDP length field has 16 bits and counts its
-/// own 8-byte header (RFC 768). Over IPv4 the IP header takes 20 more, leaving
-/// 65,507.
+/// No UDP payload is larger: the UDP length field has 16 bits and counts
+/// its own 8-byte header (RFC 768). Over IPv4 the IP header takes 20
+/// more, leaving 65,507.
 pub const MAX_DATAGRAM: usize = 65_535 - 8;
 // ANCHOR_END: max_datagram
 
@@ -49,9 +49,9 @@ pub fn receive(socket: &UdpSocket, capacity: usize) -> io::Result<Datagram> {
 /// `recv` takes datagrams from the server only, and the kernel reports errors
 /// such as "nobody listens on that port" (`ConnectionRefused`) to it.
 ///
-/// The socket is bound to port 0 of the unspecified address of the server's
-/// family (`0.0.0.0` or `[::]`): the kernel chooses the port, and `connect` the
-/// source address.
+/// The socket is bound to port 0 of the unspecified address of the
+/// server's family (`0.0.0.0` or `[::]`): the kernel chooses the port, and
+/// `connect` the source address.
 pub fn connect_to(server: SocketAddr) -> io::Result<UdpSocket> {
     todo!("bind the unspecified address of server's family, port 0; connect")
 }
@@ -59,9 +59,9 @@ pub fn connect_to(server: SocketAddr) -> io::Result<UdpSocket> {
 
 // ANCHOR: exchange
 /// Exercise 6.4: send `request` on a connected socket and wait at most
-/// `timeout` for one datagram back. No reply in time is a `TimedOut` error; any
-/// other error (such as `ConnectionRefused`) is returned as it is. `timeout`
-/// must not be zero.
+/// `timeout` for one datagram back. No reply in time is a `TimedOut` error;
+/// any other error (such as `ConnectionRefused`) is returned as it is.
+/// `timeout` must not be zero.
 pub fn exchange(
     socket: &UdpSocket,
     request: &[u8],
@@ -117,8 +117,8 @@ pub fn call(
 // ANCHOR_END: call
 
 // ANCHOR: helpers
-/// A read that hit its timeout: Unix reports `WouldBlock` (EAGAIN), Windows
-/// `TimedOut`.
+/// A read that hit its timeout: Unix reports `WouldBlock`
+/// (EAGAIN), Windows `TimedOut`.
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(
         error.kind(),

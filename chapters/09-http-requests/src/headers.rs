@@ -40,9 +40,9 @@ impl Headers {
     }
 
     // ANCHOR: get_all
-    /// Exercise 9.3: the values of every field called `name`, compared without
-    /// regard to ASCII case (`Host`, `host` and `HOST` are one name), in the
-    /// order they arrived.
+    /// Exercise 9.3: the values of every field called `name`, compared
+    /// without regard to ASCII case (`Host`, `host` and `HOST` are one name),
+    /// in the order they arrived.
     pub fn get_all(&self, name: &str) -> Vec<&str> {
         todo!("fields whose name is eq_ignore_ascii_case; their values")
     }

@@ -16,16 +16,16 @@ use crate::error::HeadError;
 /// The five statuses a WebSocket server sends during the opening handshake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// 101: the connection now speaks the protocol named in `Upgrade` (RFC 9110
-    /// section 15.2.2).
+    /// 101: the connection now speaks the protocol named in `Upgrade` (RFC
+    /// 9110 section 15.2.2).
     SwitchingProtocols,
     /// 400: the request is malformed (RFC 9110 section 15.5.1).
     BadRequest,
     /// 403: understood, and refused, for example because of its `Origin` (RFC
     /// 9110 section 15.5.4).
     Forbidden,
-    /// 426: the client must switch to another protocol first (RFC 9110 section
-    /// 15.5.22).
+    /// 426: the client must switch to another protocol first (RFC
+    /// 9110 section 15.5.22).
     UpgradeRequired,
     /// 431: the head is too large (RFC 6585 section 5).
     RequestHeaderFieldsTooLarge,
@@ -67,8 +67,8 @@ impl Status {
 ///               CRLF                                (the empty line)
 /// ```
 ///
-/// The version is always `HTTP/1.1`. The names and values are the caller's,
-/// written as given.
+/// The version is always `HTTP/1.1`. The names and values are the
+/// caller's, written as given.
 pub fn response_head(status: Status, headers: &[(&str, &str)]) -> Vec<u8> {
     todo!("status line, `name: value` per header, empty line; each ends CRLF")
 }

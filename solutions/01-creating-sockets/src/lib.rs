@@ -101,8 +101,8 @@ pub struct Options {
     /// `SO_REUSEADDR`: may bind a port whose old connections are still in
     /// TIME_WAIT.
     pub reuse_address: bool,
-    /// `TCP_NODELAY`: send small writes at once instead of waiting to batch
-    /// them (Nagle).
+    /// `TCP_NODELAY`: send small writes at once instead of waiting
+    /// to batch them (Nagle).
     pub nodelay: bool,
     /// `O_NONBLOCK`: calls that would wait return `WouldBlock` instead.
     pub nonblocking: bool,

@@ -24,8 +24,8 @@ pub fn bind_loopback(port: u16) -> io::Result<Socket> {
 // ANCHOR_END: bind_loopback
 
 // ANCHOR: local_port
-/// Exercise 2.2: the port a socket is bound to; 0 for a socket that is not
-/// bound yet.
+/// Exercise 2.2: the port a socket is bound to; 0 for a socket
+/// that is not bound yet.
 pub fn local_port(socket: &Socket) -> io::Result<u16> {
     // BEGIN SOLUTION: read local_addr() and take the port of its IP socket address
     let address = socket.local_addr()?;
@@ -70,8 +70,8 @@ pub fn listen_on(address: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
         Type::STREAM,
         Some(Protocol::TCP),
     )?;
-    // On Windows SO_REUSEADDR lets another program steal a port in use; leave
-    // it off there.
+    // On Windows SO_REUSEADDR lets another program steal a port in
+    // use; leave it off there.
     #[cfg(unix)]
     socket.set_reuse_address(true)?;
     socket.bind(&address.into())?;
@@ -82,8 +82,8 @@ pub fn listen_on(address: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
 // ANCHOR_END: listen_on
 
 // ANCHOR: ipv6_socket
-/// Exercise 2.5: an IPv6 TCP socket, not bound yet, whose `IPV6_V6ONLY` option
-/// is `v6_only`.
+/// Exercise 2.5: an IPv6 TCP socket, not bound yet, whose `IPV6_V6ONLY`
+/// option is `v6_only`.
 ///
 /// The option must be set before `bind`: it decides whether a socket bound to
 /// `[::]` also takes IPv4 connections (dual stack) or IPv6 ones only.
@@ -100,11 +100,11 @@ pub fn ipv6_socket(v6_only: bool) -> io::Result<Socket> {
 /// What a client finds when it tries to connect to an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Probe {
-    /// The connection was established (by the kernel, even if nobody called
-    /// accept yet).
+    /// The connection was established (by the kernel, even if
+    /// nobody called accept yet).
     Accepted,
-    /// Nothing listens there: the peer answered the connection request with a
-    /// reset.
+    /// Nothing listens there: the peer answered the connection
+    /// request with a reset.
     Refused,
     /// No answer came before the timeout.
     NoAnswer,

@@ -66,8 +66,8 @@ pub fn serve_thread_per_client(
     }
     workers
         .into_iter()
-        // A panic in a worker is passed on, with its message, to whoever runs
-        // the server.
+        // A panic in a worker is passed on, with its message, to
+        // whoever runs the server.
         .map(|worker| {
             worker
                 .join()

@@ -5,8 +5,8 @@
 //! `cargo test -p chapter-3`.
 //!
 //! - `lib.rs` (this file): 3.1 connecting, 3.2 the two ends of a connection.
-//! - `echo.rs`: 3.3 an echo, 3.4 a server for one client at a time, 3.5 a
-//!   thread per client.
+//! - `echo.rs`: 3.3 an echo, 3.4 a server for one client at a time, 3.5
+//!   a thread per client.
 //! - `nonblocking.rs`: 3.6 and 3.7, a connect that does not wait.
 
 use std::fmt;

@@ -40,8 +40,8 @@ pub fn read_frame(
 ) -> io::Result<Option<Vec<u8>>> {
     // BEGIN SOLUTION: 1st byte (Ok(0): None), read_exact 3, check max_len, read payload
     let mut header = [0; HEADER_LEN];
-    // The first byte decides between "no more frames" and "a frame": read it on
-    // its own.
+    // The first byte decides between "no more frames" and "a
+    // frame": read it on its own.
     loop {
         match reader.read(&mut header[..1]) {
             Ok(0) => return Ok(None),

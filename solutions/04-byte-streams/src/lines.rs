@@ -1,5 +1,5 @@
-//! Exercise 4.3: framing by delimiter. Each message ends with `\n`, like a line
-//! of text.
+//! Exercise 4.3: framing by delimiter. Each message ends with `\n`,
+//! like a line of text.
 
 use std::io::{self, Read, Write};
 
@@ -13,8 +13,8 @@ const CHUNK: usize = 4096;
 /// Messages that each end with [`DELIMITER`], read from a byte stream.
 pub struct Lines<R> {
     reader: R,
-    /// Bytes read but not returned yet: the start of the next message, maybe
-    /// more.
+    /// Bytes read but not returned yet: the start of the next
+    /// message, maybe more.
     buffer: Vec<u8>,
     /// The longest message accepted, without its delimiter.
     max_len: usize,

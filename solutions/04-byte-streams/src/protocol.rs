@@ -1,5 +1,5 @@
-//! Exercises 4.6 and 4.7: a small request/response protocol on length-prefixed
-//! frames.
+//! Exercises 4.6 and 4.7: a small request/response protocol on
+//! length-prefixed frames.
 //!
 //! One request per frame, one response per frame, in the same order. Requests
 //! and responses are UTF-8 text:
@@ -58,9 +58,9 @@ pub fn respond(store: &mut Store, request: &[u8]) -> Vec<u8> {
 // ANCHOR_END: respond
 
 // ANCHOR: serve
-/// Exercise 4.7: answer the requests on `stream`, in order, until the client
-/// ends the connection between two requests. Returns how many requests were
-/// answered.
+/// Exercise 4.7: answer the requests on `stream`, in order, until the
+/// client ends the connection between two requests. Returns how many
+/// requests were answered.
 ///
 /// Each request must arrive whole within `limit` from the moment the server
 /// starts to wait for it, or the server gives up with a `TimedOut` error.

@@ -8,9 +8,9 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 // ANCHOR: max_datagram
-/// No UDP payload is larger: the UDP length field has 16 bits and counts its
-/// own 8-byte header (RFC 768). Over IPv4 the IP header takes 20 more, leaving
-/// 65,507.
+/// No UDP payload is larger: the UDP length field has 16 bits and counts
+/// its own 8-byte header (RFC 768). Over IPv4 the IP header takes 20
+/// more, leaving 65,507.
 pub const MAX_DATAGRAM: usize = 65_535 - 8;
 // ANCHOR_END: max_datagram
 
@@ -23,8 +23,8 @@ pub fn send_each(
 ) -> io::Result<()> {
     // BEGIN SOLUTION: one send_to per message
     for message in messages {
-        // A datagram goes whole or not at all: there is no partial send to
-        // retry.
+        // A datagram goes whole or not at all: there is no
+        // partial send to retry.
         socket.send_to(message, to)?;
     }
     Ok(())
@@ -48,8 +48,8 @@ pub struct Datagram {
 /// and say whether it had more.
 pub fn receive(socket: &UdpSocket, capacity: usize) -> io::Result<Datagram> {
     // BEGIN SOLUTION: recv_from into capacity + 1 bytes; the extra byte filled: truncated
-    // One spare byte: if the kernel fills it, the datagram did not fit in
-    // `capacity`.
+    // One spare byte: if the kernel fills it, the datagram did
+    // not fit in `capacity`.
     let mut buffer = vec![0; capacity.min(MAX_DATAGRAM) + 1];
     let (received, from) = socket.recv_from(&mut buffer)?;
     let truncated = received > capacity;
@@ -68,9 +68,9 @@ pub fn receive(socket: &UdpSocket, capacity: usize) -> io::Result<Datagram> {
 /// `recv` takes datagrams from the server only, and the kernel reports errors
 /// such as "nobody listens on that port" (`ConnectionRefused`) to it.
 ///
-/// The socket is bound to port 0 of the unspecified address of the server's
-/// family (`0.0.0.0` or `[::]`): the kernel chooses the port, and `connect` the
-/// source address.
+/// The socket is bound to port 0 of the unspecified address of the
+/// server's family (`0.0.0.0` or `[::]`): the kernel chooses the port, and
+/// `connect` the source address.
 pub fn connect_to(server: SocketAddr) -> io::Result<UdpSocket> {
     // BEGIN SOLUTION: bind the unspecified address of server's family, port 0; connect
     let any: SocketAddr = match server {
@@ -86,9 +86,9 @@ pub fn connect_to(server: SocketAddr) -> io::Result<UdpSocket> {
 
 // ANCHOR: exchange
 /// Exercise 6.4: send `request` on a connected socket and wait at most
-/// `timeout` for one datagram back. No reply in time is a `TimedOut` error; any
-/// other error (such as `ConnectionRefused`) is returned as it is. `timeout`
-/// must not be zero.
+/// `timeout` for one datagram back. No reply in time is a `TimedOut` error;
+/// any other error (such as `ConnectionRefused`) is returned as it is.
+/// `timeout` must not be zero.
 pub fn exchange(
     socket: &UdpSocket,
     request: &[u8],
@@ -199,8 +199,8 @@ pub fn call(
 // ANCHOR_END: call
 
 // ANCHOR: helpers
-/// A read that hit its timeout: Unix reports `WouldBlock` (EAGAIN), Windows
-/// `TimedOut`.
+/// A read that hit its timeout: Unix reports `WouldBlock`
+/// (EAGAIN), Windows `TimedOut`.
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(
         error.kind(),

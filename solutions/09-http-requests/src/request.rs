@@ -1,5 +1,5 @@
-//! The lines of a request head: the request line first, then one header field
-//! per line.
+//! The lines of a request head: the request line first, then one
+//! header field per line.
 //!
 //! ```text
 //! GET /chat HTTP/1.1\r\n          request line     (exercise 9.1)
@@ -28,9 +28,9 @@ pub struct RequestLine {
     pub version: Version,
 }
 
-/// One header field: `Name: value`. The name keeps the case it was sent in;
-/// compare it with `eq_ignore_ascii_case`. The value has no whitespace around
-/// it.
+/// One header field: `Name: value`. The name keeps the case it was sent
+/// in; compare it with `eq_ignore_ascii_case`. The value has no
+/// whitespace around it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     pub name: String,
@@ -92,8 +92,8 @@ fn ascii(bytes: &[u8]) -> String {
 // ANCHOR_END: helpers
 
 // ANCHOR: parse_request_line
-/// Exercise 9.1: parse a request line, given without its CRLF (RFC 9112 section
-/// 3):
+/// Exercise 9.1: parse a request line, given without its CRLF
+/// (RFC 9112 section 3):
 ///
 /// ```text
 /// request-line = method SP request-target SP HTTP-version
@@ -132,8 +132,8 @@ pub fn parse_request_line(line: &[u8]) -> Result<RequestLine, HeadError> {
 // ANCHOR_END: parse_request_line
 
 // ANCHOR: parse_header_line
-/// Exercise 9.2: parse one header field, given without its CRLF (RFC 9112
-/// section 5):
+/// Exercise 9.2: parse one header field, given without its CRLF
+/// (RFC 9112 section 5):
 ///
 /// ```text
 /// field-line = field-name ":" OWS field-value OWS
