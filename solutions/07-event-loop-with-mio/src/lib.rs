@@ -1,8 +1,8 @@
 //! Chapter 7: Non-blocking I/O and an event loop with mio.
 //!
-//! Read `book/src/ch07-event-loop-with-mio.md`, replace each `todo` placeholder
-//! in the files of this folder with your code, and check your work with `cargo
-//! test -p chapter-7`.
+//! Read `book/src/ch07-event-loop-with-mio.md`, replace each `todo`
+//! placeholder in the files of this folder with your code, and check your
+//! work with `cargo test -p chapter-7`.
 //!
 //! | file            | exercises                                              |
 //! |-----------------|--------------------------------------------------------|
