@@ -38,8 +38,8 @@ const ECHO: Section = BOOK.section("7.5 Echo");
 const EVENT_LOOP: Section = BOOK.section("7.6 The event loop");
 const CHAT: Section = BOOK.section("7.7 A line chat");
 
-/// The limit for a whole server test: far above what it needs, even on a busy
-/// machine.
+/// The limit for a whole server test: far above what it needs, even on
+/// a busy machine.
 const TEST_LIMIT: Duration = Duration::from_secs(30);
 
 /// Runs a server test under [`TEST_LIMIT`].
@@ -93,9 +93,9 @@ impl Read for Endless {
     }
 }
 
-/// A writer like a non-blocking socket: takes at most 3 bytes a call, is
-/// interrupted every other call, and once it holds `room` bytes says
-/// `WouldBlock`.
+/// A writer like a non-blocking socket: takes at most 3 bytes a
+/// call, is interrupted every other call, and once it holds `room`
+/// bytes says `WouldBlock`.
 struct Narrow {
     taken: Vec<u8>,
     room: usize,
@@ -376,8 +376,8 @@ fn accepts_every_connection_that_waited_for_one_event() {
         "20 clients waiting before the loop starts",
         ACCEPT_ALL,
         move || {
-            // All 20 connect before the server runs: its first poll sees one
-            // event.
+            // All 20 connect before the server runs: its first poll
+            // sees one event.
             let listener = net::listener();
             let addr = listener.local_addr().unwrap();
             let mut clients: Vec<_> = (0..20).map(|_| client(addr)).collect();
@@ -557,8 +557,8 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
         let server = Running::new(Service::Echo, ECHO);
         let mut stream = client(server.addr);
         for burst in 1..=2 {
-            // One write of 192 KiB: the server is told once, and must read it
-            // all.
+            // One write of 192 KiB: the server is told once, and must
+            // read it all.
             let message = pattern(MAX_OUTPUT * 3 / 4);
             stream.write_all(&message).unwrap();
             let (got, end) =
@@ -671,8 +671,8 @@ fn serves_200_clients_at_once_on_one_thread() {
         let server = Running::new(Service::Echo, EVENT_LOOP);
         let mut clients: Vec<_> =
             (0..200).map(|_| client(server.addr)).collect();
-        // Everyone speaks first, then everyone listens: 200 connections open at
-        // once.
+        // Everyone speaks first, then everyone listens: 200 connections
+        // open at once.
         for (i, stream) in clients.iter_mut().enumerate() {
             stream
                 .write_all(format!("client {i}\n").as_bytes())

@@ -1,5 +1,5 @@
-//! A server under test on its own thread, and clients that never wait forever
-//! for it.
+//! A server under test on its own thread, and clients that never wait
+//! forever for it.
 //!
 //! The server runs in the support crate's `Background`, which stops it at the
 //! end of the test, even a failing one. Every read from the server is a loop
@@ -28,8 +28,8 @@ pub const PATIENCE: Duration = Duration::from_secs(5);
 /// How long one read waits before the test looks at the server again.
 const GLANCE: Duration = Duration::from_millis(20);
 
-/// How long a test gives a server whose connection just ended to say it
-/// panicked.
+/// How long a test gives a server whose connection just ended to
+/// say it panicked.
 pub const ENDING: Duration = Duration::from_millis(100);
 
 /// A server running `Server::run` on its own thread until the test stops it.
@@ -70,16 +70,16 @@ impl Running {
         Running::start(net::listener(), service, read)
     }
 
-    /// Fails the test if the server's thread has ended: with the server's own
-    /// panic (a `todo!()` for example), or saying it returned although nobody
-    /// stopped it.
+    /// Fails the test if the server's thread has ended: with the server's
+    /// own panic (a `todo!()` for example), or saying it returned although
+    /// nobody stopped it.
     pub fn check_alive(&self, read: Section) {
         self.check_alive_within(Duration::ZERO, read);
     }
 
-    /// [`Running::check_alive`], after giving a server that is ending `grace`
-    /// to say so: a connection that ends may be the sign of a server thread
-    /// that panicked.
+    /// [`Running::check_alive`], after giving a server that is ending
+    /// `grace` to say so: a connection that ends may be the sign of a server
+    /// thread that panicked.
     pub fn check_alive_within(&self, grace: Duration, read: Section) {
         let give_up = Instant::now() + grace;
         loop {
@@ -276,9 +276,9 @@ pub fn client(addr: SocketAddr) -> TcpStream {
     net::connect(addr).expect("connect a test client to the server")
 }
 
-/// A client whose receive buffer is as small as the kernel allows, so that
-/// bytes sent to it and not read pile up on the server's side, not in the
-/// kernel.
+/// A client whose receive buffer is as small as the kernel allows, so
+/// that bytes sent to it and not read pile up on the server's side, not
+/// in the kernel.
 pub fn tiny_window_client(addr: SocketAddr) -> TcpStream {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
@@ -298,8 +298,8 @@ pub fn tiny_send_buffer_listener() -> TcpListener {
     socket.into()
 }
 
-/// `len` bytes that do not repeat soon, so a lost, doubled or moved piece
-/// shows.
+/// `len` bytes that do not repeat soon, so a lost, doubled or
+/// moved piece shows.
 pub fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 % 251) as u8).collect()
 }

@@ -1,5 +1,5 @@
-//! Exercises 7.4 and 7.5: one client's state, kept by the loop under the
-//! client's token.
+//! Exercises 7.4 and 7.5: one client's state, kept by the loop under
+//! the client's token.
 
 use std::io;
 
@@ -8,9 +8,9 @@ use mio::{Interest, Registry, Token};
 
 use crate::nonblocking::{Drained, drain, flush};
 
-/// The most bytes a connection may have waiting to be sent. A client that lets
-/// more pile up is not reading what it is sent, and is disconnected (section
-/// 7.7).
+/// The most bytes a connection may have waiting to be sent. A client
+/// that lets more pile up is not reading what it is sent, and is
+/// disconnected (section 7.7).
 pub const MAX_OUTPUT: usize = 256 * 1024;
 
 // ANCHOR: connection
@@ -33,8 +33,8 @@ pub enum Status {
     Open,
     /// The peer closed its side.
     Closed,
-    /// Its unsent output reached [`MAX_OUTPUT`]: it does not read what it is
-    /// sent.
+    /// Its unsent output reached [`MAX_OUTPUT`]: it does not read what
+    /// it is sent.
     TooSlow,
     /// It sent a line longer than the chat allows.
     LineTooLong,
@@ -52,13 +52,13 @@ impl Connection {
     }
 
     // ANCHOR: update_interest
-    /// Exercise 7.4: asks for writable events while output waits, and only
-    /// then.
+    /// Exercise 7.4: asks for writable events while output waits,
+    /// and only then.
     ///
-    /// Reregisters `self.stream` under `token` with `READABLE | WRITABLE` when
-    /// `output` holds bytes, with `READABLE` alone when it is empty, and keeps
-    /// `self.writable` saying which. Makes no system call when the interest is
-    /// already right.
+    /// Reregisters `self.stream` under `token` with `READABLE | WRITABLE`
+    /// when `output` holds bytes, with `READABLE` alone when it is empty, and
+    /// keeps `self.writable` saying which. Makes no system call when the
+    /// interest is already right.
     pub fn update_interest(
         &mut self,
         registry: &Registry,

@@ -12,13 +12,13 @@ use mio::{Events, Interest, Poll, Token};
 
 use crate::connection::{Connection, Status};
 
-/// The listener's token. Connections get 1, 2, 3, ... and a token is never
-/// reused, so an event for a connection closed earlier in the same batch finds
-/// nothing.
+/// The listener's token. Connections get 1, 2, 3, ... and a token is
+/// never reused, so an event for a connection closed earlier in the same
+/// batch finds nothing.
 pub const LISTENER: Token = Token(0);
 
-/// How long `poll` waits at most, so the loop looks at its stop flag this
-/// often.
+/// How long `poll` waits at most: the loop looks at its stop flag at
+/// least this often.
 const STOP_CHECK: Duration = Duration::from_millis(50);
 
 /// How many events one `poll` returns at most; more wait for the next call.
@@ -37,11 +37,11 @@ pub enum Service {
 /// what it was woken up for in vain.
 #[derive(Debug, Default)]
 pub struct Stats {
-    /// Times `poll` returned with at least one event (its timeouts are not
-    /// counted).
+    /// Times `poll` returned with at least one event (its timeouts
+    /// are not counted).
     pub wakeups: AtomicU64,
-    /// Writable events for a connection with nothing to send: wake-ups for no
-    /// work.
+    /// Writable events for a connection with nothing to send: wake-ups
+    /// for no work.
     pub idle_writable: AtomicU64,
     /// Connections accepted.
     pub accepted: AtomicU64,
@@ -101,10 +101,10 @@ impl Server {
     /// Exercise 7.6: the event loop. Waits for events and handles each one
     /// until `stop` is set, then returns `Ok(())` within [`STOP_CHECK`] or so.
     ///
-    /// Counts in `stats.wakeups` each `poll` that returned events. An event for
-    /// [`LISTENER`] calls `accept_all` (a failure there is counted in
-    /// `stats.accept_errors`, and the loop goes on); any other goes to
-    /// `on_connection_event`.
+    /// Counts in `stats.wakeups` each `poll` that returned events. An
+    /// event for [`LISTENER`] calls `accept_all` (a failure there is
+    /// counted in `stats.accept_errors`, and the loop goes on); any other
+    /// goes to `on_connection_event`.
     pub fn run(&mut self, stop: &AtomicBool) -> io::Result<()> {
         todo!("until stop: poll, count the wake-up, dispatch by token")
     }

@@ -5,11 +5,11 @@
 //! $ cargo run --release -p solution-7 --example spin-vs-block
 //! ```
 //!
-//! A peer thread sends one byte a second after the waiting starts. The waiting
-//! thread either blocks in `poll` (the kernel wakes it when the byte comes),
-//! spins on a non-blocking `read` that says `WouldBlock` again and again, or
-//! sleeps a millisecond between reads. CPU time comes from
-//! `/proc/thread-self/schedstat` (Linux).
+//! A peer thread sends one byte a second after the waiting starts. The
+//! waiting thread either blocks in `poll` (the kernel wakes it when the
+//! byte comes), spins on a non-blocking `read` that says `WouldBlock`
+//! again and again, or sleeps a millisecond between reads. CPU time comes
+//! from `/proc/thread-self/schedstat` (Linux).
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -42,8 +42,8 @@ fn pair_with_late_byte() -> TcpStream {
     stream
 }
 
-/// Waits for the byte with `poll`: the thread sleeps in the kernel until it
-/// comes.
+/// Waits for the byte with `poll`: the thread sleeps in the kernel
+/// until it comes.
 fn blocked_in_poll(stream: TcpStream) -> u64 {
     let mut stream = mio::net::TcpStream::from_std(stream);
     let mut poll = Poll::new().unwrap();

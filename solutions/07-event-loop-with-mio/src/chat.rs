@@ -1,5 +1,5 @@
-//! Exercise 7.7: a line chat. Every line a client sends goes to every other
-//! client.
+//! Exercise 7.7: a line chat. Every line a client sends goes to
+//! every other client.
 
 use std::io;
 use std::net::TcpListener;
@@ -41,9 +41,9 @@ pub fn complete_lines(input: &mut Vec<u8>) -> Vec<u8> {
 
 impl Server {
     // ANCHOR: chat
-    /// The chat service, on a readable event: reads lines and sends each block
-    /// of complete lines to the others, until the socket has nothing more to
-    /// read.
+    /// The chat service, on a readable event: reads lines and sends each
+    /// block of complete lines to the others, until the socket has nothing
+    /// more to read.
     pub(crate) fn chat(&mut self, token: Token) -> io::Result<Status> {
         loop {
             let Some(connection) = self.connections.get_mut(&token) else {

@@ -13,14 +13,14 @@ const CHUNK: usize = 4096;
 /// Why [`drain`] stopped reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drained {
-    /// Nothing more to read for now: the next readable event says when there
-    /// is.
+    /// Nothing more to read for now: the next readable event says
+    /// when there is.
     WouldBlock,
     /// The peer closed its side: a read returned 0.
     Closed,
-    /// The buffer reached its limit. More bytes may still wait in the socket,
-    /// and no new event will announce them: handle what you have, then drain
-    /// again.
+    /// The buffer reached its limit. More bytes may still wait in the
+    /// socket, and no new event will announce them: handle what you have,
+    /// then drain again.
     Full,
 }
 
