@@ -142,8 +142,9 @@ fn lines_on_the_wire() -> Vec<u8> {
 }
 
 /// What loses messages in `Lines`, said when a check finds some missing.
-const LINES_LOST: &str = "the rest of a read was not kept: the bytes after a delimiter are \
-                          the start of the next message, for the next call to return";
+const LINES_LOST: &str = "the rest of a read was not kept: the bytes \
+                          after a delimiter are\nthe start of the next \
+                          message, for the next call to return";
 
 /// Every message `Lines` gives, until it says the stream has ended, from a peer that
 /// writes the messages cut as `cut`.

@@ -60,9 +60,10 @@ fn frames_on_the_wire() -> Vec<u8> {
 }
 
 /// What loses payloads in `read_frame`, said when a check finds some missing.
-const FRAMES_LOST: &str = "read_frame() read past the end of its frame, and the bytes of \
-                           the next one were dropped: read exactly the 4 header bytes, then \
-                           exactly the payload (fill), never into a larger buffer";
+const FRAMES_LOST: &str = "read_frame() read past the end of its frame \
+                           and dropped the next one's\nbytes: read exactly \
+                           the 4 header bytes, then exactly the payload\n\
+                           (fill), never into a larger buffer";
 
 /// Every payload `read_frame` gives, until it says the stream has ended, from a peer that
 /// writes the frames cut as `cut`.

@@ -51,7 +51,8 @@ fn call(what: &str, number: usize, peer: &str, so_far: &[String]) -> String {
 }
 
 /// Asserts the messages read are the messages sent. When some are missing and the rest
-/// arrived in order, the failure adds `lost_cause`: what usually loses messages.
+/// arrived in order, the failure adds `lost_cause`: what usually loses messages (break
+/// it into lines of about 60 characters with `\n`, to fit the book's column).
 #[track_caller]
 pub fn expect_messages<T: PartialEq + Debug>(
     found: &[T],
@@ -68,7 +69,7 @@ pub fn expect_messages<T: PartialEq + Debug>(
         let lost = expected.len() - found.len();
         let messages = if lost == 1 { "message" } else { "messages" };
         shown.push_str(&format!(
-            "\n{lost} {messages} lost. Likely cause: {lost_cause}"
+            "\n{lost} {messages} lost. Likely cause:\n{lost_cause}"
         ));
     }
     Failure {

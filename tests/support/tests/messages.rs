@@ -242,8 +242,8 @@ fn lost_messages_come_with_their_likely_cause() {
             &["hello", "and the last one"],
             &["hello", "", "two words", "and the last one"],
             "the messages next_line() read from a peer that sends them all in one write",
-            "the rest of a read was not kept: the bytes after a delimiter are the start of \
-             the next message",
+            "the rest of a read was not kept: the bytes after a delimiter\n\
+             are the start of the next message",
             CH04.section("4.3 Framing by delimiter"),
         )
     });
