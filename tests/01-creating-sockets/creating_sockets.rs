@@ -1,11 +1,12 @@
-//! Checks for chapter 1: creating a socket. Run them with `cargo test -p chapter-1`.
+//! Checks for chapter 1: creating a socket. Run them with `cargo test -p
+//! chapter-1`.
 //!
-//! The tests never trust one exercise to check another: where a test needs a socket of a
-//! known kind, it makes one itself with socket2.
+//! The tests never trust one exercise to check another: where a test needs a
+//! socket of a known kind, it makes one itself with socket2.
 
 use chapter_1::{
-    Family, Kind, Options, SocketKind, describe, options, prepare_server_socket,
-    request_receive_buffer, tcp_socket, udp_socket_v6,
+    Family, Kind, Options, SocketKind, describe, options,
+    prepare_server_socket, request_receive_buffer, tcp_socket, udp_socket_v6,
 };
 use socket2::{Domain, Socket, Type};
 use support::{Book, Section, expect_eq, expect_ok, expect_that};
@@ -19,7 +20,8 @@ const SERVER_OPTIONS: Section = BOOK.section("1.5 Options a server sets");
 const BUFFER_SIZES: Section = BOOK.section("1.6 Buffer sizes are a request");
 
 fn fresh(domain: Domain, ty: Type) -> Socket {
-    Socket::new(domain, ty, None).expect("the test could not create its own socket")
+    Socket::new(domain, ty, None)
+        .expect("the test could not create its own socket")
 }
 
 // ANCHOR: tcp_socket_test
@@ -220,7 +222,8 @@ fn request_receive_buffer_reports_what_the_kernel_granted() {
         BUFFER_SIZES,
     );
     // The granted size differs by system (Linux doubles the request for its own
-    // bookkeeping), so the test checks the rules that hold everywhere, not a number.
+    // bookkeeping), so the test checks the rules that hold everywhere, not a
+    // number.
     expect_eq(
         granted,
         socket.recv_buffer_size().unwrap(),

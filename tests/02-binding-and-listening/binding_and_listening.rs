@@ -1,11 +1,15 @@
-//! Checks for chapter 2: binding and listening. Run them with `cargo test -p chapter-2`.
+//! Checks for chapter 2: binding and listening. Run them with `cargo test -p
+//! chapter-2`.
 
 use std::io;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use chapter_2::{Probe, bind_loopback, ipv6_socket, is_port_taken, listen_on, local_port, probe};
+use chapter_2::{
+    Probe, bind_loopback, ipv6_socket, is_port_taken, listen_on, local_port,
+    probe,
+};
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
@@ -83,7 +87,8 @@ fn bind_loopback_to_a_taken_port_is_addr_in_use() {
 #[test]
 fn local_port_of_a_bound_socket() {
     let (socket, address) = bound_by_test();
-    let port = expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
+    let port =
+        expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
     expect_eq(
         port,
         address.port(),
@@ -95,7 +100,8 @@ fn local_port_of_a_bound_socket() {
 #[test]
 fn local_port_of_an_unbound_socket_is_0() {
     let socket = Socket::new(Domain::IPV6, Type::STREAM, None).unwrap();
-    let port = expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
+    let port =
+        expect_ok(local_port(&socket), "local_port()", "the port", WHICH_PORT);
     expect_eq(
         port,
         0,
@@ -140,8 +146,10 @@ fn is_port_taken_is_false_for_port_0() {
 
 /// Accepts one connection on `listener` and checks bytes flow both ways.
 fn exchange_one_message(listener: &TcpListener) {
-    let mut client = net::connect(listener.local_addr().unwrap()).expect("connect to the listener");
-    let (mut server, _) = net::accept(listener).expect("accept on the listener");
+    let mut client = net::connect(listener.local_addr().unwrap())
+        .expect("connect to the listener");
+    let (mut server, _) =
+        net::accept(listener).expect("accept on the listener");
     client.write_all(b"ping").unwrap();
     let mut buffer = [0; 4];
     server.read_exact(&mut buffer).unwrap();
@@ -202,8 +210,8 @@ fn listen_on_sets_reuse_address() {
 }
 
 // ANCHOR: time_wait_test
-/// The server closes first, so its end of the connection waits in TIME_WAIT. A restart on
-/// the same port must still work: that is what SO_REUSEADDR is for.
+/// The server closes first, so its end of the connection waits in TIME_WAIT. A
+/// restart on the same port must still work: that is what SO_REUSEADDR is for.
 #[cfg(unix)]
 #[test]
 fn listen_on_restarts_while_the_last_connection_is_in_time_wait() {
@@ -260,8 +268,8 @@ fn ipv6_socket_takes_ipv6_connections_on_loopback() {
     );
     socket.bind(&net::loopback_v6().into()).unwrap();
     socket.listen(16).unwrap();
-    // Linux marks a socket bound to one IPv6 address (not [::]) as IPv6-only whatever
-    // was asked: an IPv4 client could never reach [::1] anyway.
+    // Linux marks a socket bound to one IPv6 address (not [::]) as IPv6-only
+    // whatever was asked: an IPv4 client could never reach [::1] anyway.
     #[cfg(target_os = "linux")]
     expect_eq(
         socket.only_v6().unwrap(),
@@ -275,8 +283,8 @@ fn ipv6_socket_takes_ipv6_connections_on_loopback() {
 // ANCHOR: probe_test
 #[test]
 fn probe_tells_listening_from_refused() {
-    // A listener nobody ever accepts on: the kernel completes the handshake anyway and
-    // parks the connection in the listen backlog.
+    // A listener nobody ever accepts on: the kernel completes the handshake
+    // anyway and parks the connection in the listen backlog.
     let listening = net::listener();
     let (_bound, bound_only) = bound_by_test();
     let cases = [

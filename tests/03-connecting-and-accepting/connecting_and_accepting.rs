@@ -1,9 +1,9 @@
-//! Checks for chapter 3, sections 3.1, 3.2, 3.6 and 3.7: connecting, both ends of a
-//! connection, and connecting without waiting. Run them with `cargo test -p chapter-3`.
-//! The servers of 3.3 to 3.5 are checked in `servers.rs`.
+//! Checks for chapter 3, sections 3.1, 3.2, 3.6 and 3.7: connecting, both ends
+//! of a connection, and connecting without waiting. Run them with `cargo test
+//! -p chapter-3`. The servers of 3.3 to 3.5 are checked in `servers.rs`.
 //!
-//! The test never trusts one exercise to check another: it connects, accepts and reads
-//! addresses itself with std and socket2.
+//! The test never trusts one exercise to check another: it connects, accepts
+//! and reads addresses itself with std and socket2.
 
 use std::fmt::{self, Debug};
 use std::io::{self, Read, Write};
@@ -12,7 +12,8 @@ use std::panic;
 use std::time::{Duration, Instant};
 
 use chapter_3::{
-    ConnectStart, Ends, connect_any, ends, finish_connect, is_in_progress, start_connect,
+    ConnectStart, Ends, connect_any, ends, finish_connect, is_in_progress,
+    start_connect,
 };
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
@@ -22,11 +23,13 @@ use support::{Book, Section, deadline, expect_eq, expect_ok, expect_that};
 const BOOK: Book = Book::page("ch03-connecting-and-accepting.md");
 const CONNECTING: Section = BOOK.section("3.1 Connecting, or why not");
 const BOTH_ENDS: Section = BOOK.section("3.2 Both ends of a connection");
-const NONBLOCKING_CONNECT: Section = BOOK.section("3.6 Connecting without waiting");
+const NONBLOCKING_CONNECT: Section =
+    BOOK.section("3.6 Connecting without waiting");
 const HANDSHAKE_WAIT: Section = BOOK.section("3.7 Waiting for the handshake");
 
-/// A port that refuses connections: bound by the test, so no other program can take it,
-/// but not listening, so the kernel answers every connection request with a reset.
+/// A port that refuses connections: bound by the test, so no other program can
+/// take it, but not listening, so the kernel answers every connection request
+/// with a reset.
 fn closed_port() -> (Socket, SocketAddr) {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     socket.bind(&net::loopback_v4().into()).unwrap();
@@ -34,8 +37,9 @@ fn closed_port() -> (Socket, SocketAddr) {
     (socket, address)
 }
 
-/// How a call ended: the kind of its error, or what it returned instead, so that a failure
-/// shows the value (`Ok(TcpStream { .. })`) where an error was expected.
+/// How a call ended: the kind of its error, or what it returned instead, so
+/// that a failure shows the value (`Ok(TcpStream { .. })`) where an error was
+/// expected.
 fn kind<T: Debug>(result: io::Result<T>) -> Result<Returned, io::ErrorKind> {
     result
         .map(|value| Returned(format!("{value:?}")))
@@ -59,9 +63,12 @@ fn connect_any_reaches_a_listener() {
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
     let stream = expect_ok(
-        deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
-            connect_any(&[address], IO_TIMEOUT)
-        }),
+        deadline::within(
+            deadline::DEFAULT,
+            "connect_any()",
+            CONNECTING,
+            move || connect_any(&[address], IO_TIMEOUT),
+        ),
         "connect_any([listening])",
         "a stream connected to the listener",
         CONNECTING,
@@ -77,9 +84,12 @@ fn connect_any_reaches_a_listener() {
 #[test]
 fn connect_any_on_a_closed_port_is_refused() {
     let (_closed, address) = closed_port();
-    let result = deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
-        kind(connect_any(&[address], IO_TIMEOUT))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "connect_any()",
+        CONNECTING,
+        move || kind(connect_any(&[address], IO_TIMEOUT)),
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
@@ -94,9 +104,12 @@ fn connect_any_tries_the_next_address_after_a_refusal() {
     let listener = net::listener();
     let listening = listener.local_addr().unwrap();
     let stream = expect_ok(
-        deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
-            connect_any(&[refusing, listening], IO_TIMEOUT)
-        }),
+        deadline::within(
+            deadline::DEFAULT,
+            "connect_any()",
+            CONNECTING,
+            move || connect_any(&[refusing, listening], IO_TIMEOUT),
+        ),
         "connect_any([refusing, listening])",
         "a stream connected to the second address",
         CONNECTING,
@@ -111,9 +124,12 @@ fn connect_any_tries_the_next_address_after_a_refusal() {
 
 #[test]
 fn connect_any_without_addresses_is_invalid_input() {
-    let result = deadline::within(deadline::DEFAULT, "connect_any(&[])", CONNECTING, || {
-        kind(connect_any(&[], IO_TIMEOUT))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "connect_any(&[])",
+        CONNECTING,
+        || kind(connect_any(&[], IO_TIMEOUT)),
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::InvalidInput),
@@ -128,9 +144,12 @@ fn connect_any_returns_the_error_of_the_last_address() {
     let silent = unanswered_port();
     let (_closed, refusing) = closed_port();
     let addresses = [silent.address, refusing];
-    let result = deadline::within(deadline::DEFAULT, "connect_any()", CONNECTING, move || {
-        kind(connect_any(&addresses, Duration::from_millis(300)))
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "connect_any()",
+        CONNECTING,
+        move || kind(connect_any(&addresses, Duration::from_millis(300))),
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
@@ -147,7 +166,8 @@ fn connect_any_gives_each_address_its_own_timeout() {
     let listener = net::listener();
     let listening = listener.local_addr().unwrap();
     let addresses = [silent.address, listening];
-    // A connect without a limit waits about two minutes for a port that never answers.
+    // A connect without a limit waits about two minutes for a port that never
+    // answers.
     let stream = expect_ok(
         deadline::within(
             Duration::from_secs(3),
@@ -212,7 +232,9 @@ fn ends_of_both_sides_mirror_each_other() {
         .name(server_address, "server")
         .name(client_address, "client");
     let both_views = format!(
-        "client sees: {seen_by_client}\nserver sees: {seen_by_server}\nmirrored:    {}\n",
+        "client sees: {seen_by_client}\n\
+         server sees: {seen_by_server}\n\
+         mirrored:    {}\n",
         seen_by_client.mirrors(&seen_by_server)
     );
     support::assert_snapshot!(BOTH_ENDS, names.apply(&both_views));
@@ -290,8 +312,8 @@ fn start_connect_returns_before_the_handshake_ends() {
         "O_NONBLOCK on the socket start_connect() returned",
         NONBLOCKING_CONNECT,
     );
-    // Linux always answers a non-blocking connect over TCP with EINPROGRESS, even on
-    // loopback; other systems may finish the handshake at once.
+    // Linux always answers a non-blocking connect over TCP with EINPROGRESS,
+    // even on loopback; other systems may finish the handshake at once.
     #[cfg(target_os = "linux")]
     expect_that(
         start == ConnectStart::InProgress,
@@ -333,9 +355,11 @@ fn start_connect_takes_the_family_of_the_address() {
     );
 }
 
-/// A non-blocking connect the test starts itself, so 3.7 does not depend on 3.6.
+/// A non-blocking connect the test starts itself, so 3.7 does not depend on
+/// 3.6.
 fn started_by_test(address: SocketAddr) -> Socket {
-    let socket = Socket::new(Domain::for_address(address), Type::STREAM, None).unwrap();
+    let socket =
+        Socket::new(Domain::for_address(address), Type::STREAM, None).unwrap();
     socket.set_nonblocking(true).unwrap();
     match socket.connect(&address.into()) {
         Ok(()) => {}
@@ -404,7 +428,8 @@ fn finish_connect_reports_a_refusal() {
 }
 
 // ANCHOR: timeout_test
-/// A port where a connect neither succeeds nor fails, for as long as this value lives.
+/// A port where a connect neither succeeds nor fails, for as long as this value
+/// lives.
 #[cfg(target_os = "linux")]
 struct Unanswered {
     address: SocketAddr,
@@ -412,8 +437,9 @@ struct Unanswered {
     _queued: Vec<TcpStream>,
 }
 
-/// A listener with backlog 0 takes one connection into its queue. While nobody accepts,
-/// Linux drops the SYN of every further one: that connect neither succeeds nor fails.
+/// A listener with backlog 0 takes one connection into its queue. While nobody
+/// accepts, Linux drops the SYN of every further one: that connect neither
+/// succeeds nor fails.
 #[cfg(target_os = "linux")]
 fn unanswered_port() -> Unanswered {
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
@@ -421,8 +447,11 @@ fn unanswered_port() -> Unanswered {
     listener.listen(0).unwrap();
     let address = listener.local_addr().unwrap().as_socket().unwrap();
     let mut queued = Vec::new();
-    while let Ok(stream) = TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-        queued.push(stream); // fills the queue; the first connect that times out proves it full
+    while let Ok(stream) =
+        TcpStream::connect_timeout(&address, Duration::from_millis(100))
+    {
+        // Fills the queue; the first connect that times out proves it full.
+        queued.push(stream);
         assert!(
             queued.len() < 8,
             "the listen queue of backlog 0 never filled"

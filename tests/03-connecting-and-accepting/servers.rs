@@ -1,9 +1,10 @@
-//! Checks for chapter 3, sections 3.3 to 3.5: echo, one client at a time, a thread per
-//! client. Run them with `cargo test -p chapter-3`.
+//! Checks for chapter 3, sections 3.3 to 3.5: echo, one client at a time, a
+//! thread per client. Run them with `cargo test -p chapter-3`.
 //!
-//! The test never trusts one exercise to check another: it connects, accepts and reads
-//! addresses itself with std and socket2. The servers under test run on their own thread
-//! and are told how many clients to expect, so a passing test ends every thread it started.
+//! The test never trusts one exercise to check another: it connects, accepts
+//! and reads addresses itself with std and socket2. The servers under test run
+//! on their own thread and are told how many clients to expect, so a passing
+//! test ends every thread it started.
 
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
@@ -25,9 +26,9 @@ const THREAD_PER_CLIENT: Section = BOOK.section("3.5 A thread per client");
 
 // ---------------------------------------------------------------- code under test on a thread
 
-/// Code under test running on its own thread, as a server does, watched by the test: when
-/// it panics (a `todo!()`, say), the test passes the panic on at once instead of waiting
-/// for replies that never come.
+/// Code under test running on its own thread, as a server does, watched by the
+/// test: when it panics (a `todo!()`, say), the test passes the panic on at
+/// once instead of waiting for replies that never come.
 struct Watched<T> {
     thread: Option<JoinHandle<T>>,
     /// What the code returned, once it has.
@@ -37,7 +38,11 @@ struct Watched<T> {
 }
 
 impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
-    fn start(what: &'static str, read: Section, work: impl FnOnce() -> T + Send + 'static) -> Self {
+    fn start(
+        what: &'static str,
+        read: Section,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Self {
         Watched {
             thread: Some(thread::spawn(work)),
             returned: None,
@@ -46,8 +51,8 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
         }
     }
 
-    /// Waits up to `grace` for the code to end. A panic is passed on; a returned value is
-    /// kept for [`Watched::finish`] and for failure messages.
+    /// Waits up to `grace` for the code to end. A panic is passed on; a
+    /// returned value is kept for [`Watched::finish`] and for failure messages.
     fn check(&mut self, grace: Duration) {
         let give_up = Instant::now() + grace;
         while self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
@@ -67,15 +72,21 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
     /// What the code returned, waiting for it under the test deadline.
     fn finish(&mut self) -> T {
         if let Some(thread) = self.thread.take() {
-            let joined = deadline::within(deadline::DEFAULT, self.what, self.read, move || {
-                thread.join()
-            });
-            self.returned = Some(joined.unwrap_or_else(|panic| panic::resume_unwind(panic)));
+            let joined = deadline::within(
+                deadline::DEFAULT,
+                self.what,
+                self.read,
+                move || thread.join(),
+            );
+            self.returned = Some(
+                joined.unwrap_or_else(|panic| panic::resume_unwind(panic)),
+            );
         }
         self.returned.take().expect("finish() is called once")
     }
 
-    /// `" (it had returned ...)"` when the code under test has returned already.
+    /// `" (it had returned ...)"` when the code under test has returned
+    /// already.
     fn returned_note(&self) -> String {
         match &self.returned {
             Some(value) => format!(" ({} had returned {value:?})", self.what),
@@ -83,9 +94,14 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
         }
     }
 
-    /// One read of at most `max` bytes (none: end of file), waiting at most the test
-    /// timeout, and checking every 20 ms that the code under test still runs.
-    fn read_once(&mut self, stream: &mut TcpStream, max: usize) -> io::Result<Vec<u8>> {
+    /// One read of at most `max` bytes (none: end of file), waiting at most the
+    /// test timeout, and checking every 20 ms that the code under test still
+    /// runs.
+    fn read_once(
+        &mut self,
+        stream: &mut TcpStream,
+        max: usize,
+    ) -> io::Result<Vec<u8>> {
         stream.set_read_timeout(Some(Duration::from_millis(20)))?;
         let give_up = Instant::now() + IO_TIMEOUT;
         let mut buffer = vec![0; max];
@@ -95,10 +111,16 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
                     buffer.truncate(n);
                     return Ok(buffer);
                 }
-                Err(e) if is_timeout(&e) && Instant::now() < give_up => self.check(Duration::ZERO),
+                Err(e) if is_timeout(&e) && Instant::now() < give_up => {
+                    self.check(Duration::ZERO)
+                }
                 Err(e) if is_timeout(&e) => {
-                    let waited = format!("nothing arrived within {IO_TIMEOUT:?}");
-                    return Err(io::Error::new(io::ErrorKind::TimedOut, waited));
+                    let waited =
+                        format!("nothing arrived within {IO_TIMEOUT:?}");
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        waited,
+                    ));
                 }
                 Err(e) => return Err(e),
             }
@@ -107,7 +129,8 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
 
     /// Reads the echo of `sent`: as many bytes as were sent.
     fn receive_echo(&mut self, stream: &mut TcpStream, sent: &[u8]) -> Vec<u8> {
-        let expected = format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
+        let expected =
+            format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
         let mut received = Vec::new();
         while received.len() < sent.len() {
             match self.read_once(stream, sent.len() - received.len()) {
@@ -126,19 +149,25 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
             match self.read_once(stream, 64 * 1024) {
                 Ok(bytes) if bytes.is_empty() => return received,
                 Ok(bytes) => received.extend(bytes),
-                Err(e) => self.cut_short(&received, "bytes, then end of file", &e.to_string()),
+                Err(e) => self.cut_short(
+                    &received,
+                    "bytes, then end of file",
+                    &e.to_string(),
+                ),
             }
         }
     }
 
-    /// Waits up to `wait` for the echo of `sent` to start; reads all of it if it does.
+    /// Waits up to `wait` for the echo of `sent` to start; reads all of it if
+    /// it does.
     fn echo_within(
         &mut self,
         stream: &mut TcpStream,
         sent: &[u8],
         wait: Duration,
     ) -> Option<Vec<u8>> {
-        let expected = format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
+        let expected =
+            format!("{} bytes: the echo of {}", sent.len(), quoted(sent));
         stream.set_read_timeout(Some(wait)).unwrap();
         match stream.peek(&mut [0]) {
             Ok(0) => self.cut_short(&[], &expected, "end of file"),
@@ -157,14 +186,15 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
         self.or_explain(sent, "send to the code under test");
     }
 
-    /// Tells the code under test that this client sends nothing more (chapter 5).
+    /// Tells the code under test that this client sends nothing more (chapter
+    /// 5).
     fn stop_sending(&mut self, stream: &mut TcpStream) {
         let done = stream.shutdown(Shutdown::Write);
         self.or_explain(done, "shut down the client's write side");
     }
 
-    /// A failed step of the test itself is most often caused by the code under test
-    /// having stopped: say that first, if it did.
+    /// A failed step of the test itself is most often caused by the code under
+    /// test having stopped: say that first, if it did.
     fn or_explain<U>(&mut self, result: io::Result<U>, doing: &str) -> U {
         result.unwrap_or_else(|e| {
             self.check(Duration::from_secs(1));
@@ -173,7 +203,8 @@ impl<T: std::fmt::Debug + Send + 'static> Watched<T> {
     }
 
     fn cut_short(&mut self, received: &[u8], expected: &str, then: &str) -> ! {
-        // The code under test may be panicking right now: its message explains more.
+        // The code under test may be panicking right now: its message explains
+        // more.
         self.check(Duration::from_secs(1));
         Failure {
             what: format!("the bytes sent back by {}", self.what),
@@ -196,7 +227,8 @@ fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
-/// What a client read after it stopped sending: normally nothing more, then end of file.
+/// What a client read after it stopped sending: normally nothing more, then end
+/// of file.
 fn to_the_end(rest: &[u8]) -> String {
     match rest.len() {
         0 => "end of file".into(),
@@ -208,7 +240,8 @@ fn quoted(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
-/// `0 bytes`, `2 bytes ("a1")`: a count, and the bytes as text when there are few.
+/// `0 bytes`, `2 bytes ("a1")`: a count, and the bytes as text when there are
+/// few.
 fn some_bytes(bytes: &[u8]) -> String {
     match bytes.len() {
         0 => "0 bytes".to_string(),
@@ -231,7 +264,9 @@ fn echo_connection_events() {
         format!("server  accept    {server_address} <- {client_address}"),
     ];
 
-    let mut echoing = Watched::start("echo()", ECHO, move || echo(server).map_err(|e| e.kind()));
+    let mut echoing = Watched::start("echo()", ECHO, move || {
+        echo(server).map_err(|e| e.kind())
+    });
     for message in [&b"hello"[..], b", sockets!"] {
         echoing.send(&mut client, message);
         events.push(format!("client  send      {}", quoted(message)));
@@ -239,7 +274,9 @@ fn echo_connection_events() {
         events.push(format!("client  receive   {}", quoted(&back)));
     }
     echoing.stop_sending(&mut client);
-    events.push("client  shutdown  its write side: the server reads end of file".into());
+    events.push(
+        "client  shutdown  its write side: the server reads end of file".into(),
+    );
     let returned = echoing.finish();
     events.push(format!(
         "server  echo()    returns {returned:?}, drops the stream"
@@ -261,9 +298,12 @@ fn echo_connection_events() {
 #[test]
 fn echo_returns_every_byte_in_order() {
     let (mut client, server) = net::connected_pair();
-    let mut echoing = Watched::start("echo()", ECHO, move || echo(server).map_err(|e| e.kind()));
-    // 256 KiB is more than the socket buffers start out with: a client that writes and
-    // reads at the same time never depends on how far the kernel grows them.
+    let mut echoing = Watched::start("echo()", ECHO, move || {
+        echo(server).map_err(|e| e.kind())
+    });
+    // 256 KiB is more than the socket buffers start out with: a client that
+    // writes and reads at the same time never depends on how far the kernel
+    // grows them.
     let sent: Vec<u8> = (0..256 * 1024).map(|i| (i % 251) as u8).collect();
     let mut writer = client.try_clone().unwrap();
     let to_send = sent.clone();
@@ -288,7 +328,8 @@ fn echo_returns_every_byte_in_order() {
 
 type Serve = fn(&TcpListener, usize) -> io::Result<Vec<u64>>;
 
-/// A server under test, on a listener of the test's own, told to serve `clients` clients.
+/// A server under test, on a listener of the test's own, told to serve
+/// `clients` clients.
 struct Server {
     watched: Watched<io::Result<Vec<u64>>>,
     address: SocketAddr,
@@ -296,18 +337,25 @@ struct Server {
 }
 
 impl Server {
-    fn start(what: &'static str, serve: Serve, clients: usize, read: Section) -> Server {
+    fn start(
+        what: &'static str,
+        serve: Serve,
+        clients: usize,
+        read: Section,
+    ) -> Server {
         let listener = net::listener();
         let address = listener.local_addr().unwrap();
         Server {
-            watched: Watched::start(what, read, move || serve(&listener, clients)),
+            watched: Watched::start(what, read, move || {
+                serve(&listener, clients)
+            }),
             address,
             clients,
         }
     }
 
-    /// A new client. The listener closes when the server ends, so a refused connect
-    /// usually means the server has stopped: say why, if it did.
+    /// A new client. The listener closes when the server ends, so a refused
+    /// connect usually means the server has stopped: say why, if it did.
     fn connect(&mut self) -> TcpStream {
         let connected = net::connect(self.address);
         self.watched.or_explain(connected, "connect to the server")
@@ -315,8 +363,9 @@ impl Server {
 }
 
 impl Drop for Server {
-    /// A failed check may leave the server waiting in accept() for clients that never
-    /// come. Connecting and closing that many lets it return, so no thread stays blocked.
+    /// A failed check may leave the server waiting in accept() for clients that
+    /// never come. Connecting and closing that many lets it return, so no
+    /// thread stays blocked.
     fn drop(&mut self) {
         if self
             .watched
@@ -325,13 +374,17 @@ impl Drop for Server {
             .is_some_and(|t| !t.is_finished())
         {
             for _ in 0..self.clients {
-                let _ = TcpStream::connect_timeout(&self.address, Duration::from_millis(200));
+                let _ = TcpStream::connect_timeout(
+                    &self.address,
+                    Duration::from_millis(200),
+                );
             }
         }
     }
 }
 
-/// Client A is being served when client B arrives: does B get a reply within `wait`?
+/// Client A is being served when client B arrives: does B get a reply within
+/// `wait`?
 fn a_is_served_when_b_arrives(
     what: &'static str,
     serve: Serve,
@@ -391,7 +444,8 @@ fn a_is_served_when_b_arrives(
 // ANCHOR: one_at_a_time_test
 #[test]
 fn one_at_a_time_makes_the_second_client_wait() {
-    let wait = Duration::from_millis(200); // no reply is expected: any wait shows that
+    // No reply is expected: any wait shows that.
+    let wait = Duration::from_millis(200);
     let (timeline, b_answered_early) = a_is_served_when_b_arrives(
         "serve_one_at_a_time()",
         serve_one_at_a_time,
@@ -467,7 +521,8 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
         CLIENTS,
         THREAD_PER_CLIENT,
     );
-    let mut clients: Vec<TcpStream> = (0..CLIENTS).map(|_| server.connect()).collect();
+    let mut clients: Vec<TcpStream> =
+        (0..CLIENTS).map(|_| server.connect()).collect();
     // Every client sends and reads in turn while all of them stay connected.
     for round in 0..3 {
         for (i, client) in clients.iter_mut().enumerate() {
@@ -477,7 +532,9 @@ fn thread_per_client_gives_each_client_its_own_bytes() {
         for (i, client) in clients.iter_mut().enumerate() {
             let message = format!("client {i}, round {round}\n");
             let wait = Duration::from_secs(2); // a reply ends the wait at once
-            let Some(back) = server.watched.echo_within(client, message.as_bytes(), wait) else {
+            let Some(back) =
+                server.watched.echo_within(client, message.as_bytes(), wait)
+            else {
                 Failure {
                     what: format!("what client {i} got back in round {round}, all 4 connected"),
                     expected: format!("the echo of {}", quoted(message.as_bytes())),

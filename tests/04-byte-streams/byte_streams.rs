@@ -1,10 +1,11 @@
-//! Checks for chapter 4, sections 4.1 to 4.3: whole reads, whole writes, framing by
-//! delimiter. Run them with `cargo test -p chapter-4`. Sections 4.4 and 4.5 are checked in
-//! `framing_by_length.rs`, 4.6 and 4.7 in `protocol.rs`.
+//! Checks for chapter 4, sections 4.1 to 4.3: whole reads, whole writes,
+//! framing by delimiter. Run them with `cargo test -p chapter-4`. Sections 4.4
+//! and 4.5 are checked in `framing_by_length.rs`, 4.6 and 4.7 in `protocol.rs`.
 //!
-//! The peers in `peers.rs` cut what they send on purpose: one byte per write, or many
-//! messages in one write. Correct framing code returns the same messages either way. The
-//! tests build the bytes they expect themselves, never with another exercise's code.
+//! The peers in `peers.rs` cut what they send on purpose: one byte per write,
+//! or many messages in one write. Correct framing code returns the same
+//! messages either way. The tests build the bytes they expect themselves, never
+//! with another exercise's code.
 
 mod peers;
 
@@ -28,9 +29,13 @@ fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
 }
 
 /// A message read, or why not, in a form a failure message shows well.
-fn outcome(result: io::Result<Option<Vec<u8>>>) -> Result<Option<String>, io::ErrorKind> {
+fn outcome(
+    result: io::Result<Option<Vec<u8>>>,
+) -> Result<Option<String>, io::ErrorKind> {
     result
-        .map(|message| message.map(|m| String::from_utf8_lossy(&m).into_owned()))
+        .map(|message| {
+            message.map(|m| String::from_utf8_lossy(&m).into_owned())
+        })
         .map_err(|e| e.kind())
 }
 
@@ -65,11 +70,13 @@ fn fill_collects_bytes_written_one_at_a_time() {
 
 #[test]
 fn fill_asks_again_after_an_interrupted_read() {
-    let (result, buffer) = deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, || {
-        let mut reader = Interrupting::new(Cursor::new(b"0123456789".to_vec()));
-        let mut buffer = [0; 10];
-        (kind(fill(&mut reader, &mut buffer)), buffer)
-    });
+    let (result, buffer) =
+        deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, || {
+            let mut reader =
+                Interrupting::new(Cursor::new(b"0123456789".to_vec()));
+            let mut buffer = [0; 10];
+            (kind(fill(&mut reader, &mut buffer)), buffer)
+        });
     expect_eq(
         result,
         Ok(()),
@@ -87,10 +94,11 @@ fn fill_asks_again_after_an_interrupted_read() {
 #[test]
 fn fill_reports_a_stream_that_ends_too_soon() {
     let stream = peers::sends(b"abc", Cut::OneWrite);
-    let result = deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, move || {
-        let mut buffer = [0; 5];
-        kind(fill(&mut &stream, &mut buffer))
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, move || {
+            let mut buffer = [0; 5];
+            kind(fill(&mut &stream, &mut buffer))
+        });
     expect_eq(
         result,
         Err(io::ErrorKind::UnexpectedEof),
@@ -104,10 +112,11 @@ fn fill_reports_a_stream_that_ends_too_soon() {
 #[test]
 fn send_all_finishes_what_short_writes_leave() {
     let sent = b"a message longer than one write takes";
-    let (result, writer) = deadline::within(deadline::DEFAULT, "send_all()", WHOLE_WRITES, || {
-        let mut writer = Stingy::default();
-        (kind(send_all(&mut writer, sent)), writer)
-    });
+    let (result, writer) =
+        deadline::within(deadline::DEFAULT, "send_all()", WHOLE_WRITES, || {
+            let mut writer = Stingy::default();
+            (kind(send_all(&mut writer, sent)), writer)
+        });
     expect_eq(
         result,
         Ok(()),
@@ -121,10 +130,11 @@ fn send_all_finishes_what_short_writes_leave() {
 fn send_all_reports_a_writer_that_takes_nothing() {
     let what = "send_all() to a writer that takes 2 bytes, then returns Ok(0) (without an \
                 Ok(0) check, send_all() asks it again and again, forever)";
-    let (result, writer) = deadline::within(deadline::DEFAULT, what, WHOLE_WRITES, || {
-        let mut writer = Full::default();
-        (kind(send_all(&mut writer, b"12345")), writer)
-    });
+    let (result, writer) =
+        deadline::within(deadline::DEFAULT, what, WHOLE_WRITES, || {
+            let mut writer = Full::default();
+            (kind(send_all(&mut writer, b"12345")), writer)
+        });
     expect_eq(
         result,
         Err(io::ErrorKind::WriteZero),
@@ -146,8 +156,8 @@ const LINES_LOST: &str = "the rest of a read was not kept: the bytes \
                           after a delimiter are\nthe start of the next \
                           message, for the next call to return";
 
-/// Every message `Lines` gives, until it says the stream has ended, from a peer that
-/// writes the messages cut as `cut`.
+/// Every message `Lines` gives, until it says the stream has ended, from a peer
+/// that writes the messages cut as `cut`.
 fn all_lines(cut: Cut, read: Section) -> Vec<String> {
     let stream = peers::sends(&lines_on_the_wire(), cut);
     deadline::within(deadline::DEFAULT, "Lines::next_line()", read, move || {
@@ -168,7 +178,8 @@ fn lines_from_one_byte_writes() {
     expect_messages(
         &all_lines(Cut::OneByteWrites, DELIMITER),
         &messages(),
-        "the messages next_line() read from a peer that sends one byte per write",
+        "the messages next_line() read from a peer that sends one byte per \
+         write",
         LINES_LOST,
         DELIMITER,
     );
@@ -179,7 +190,8 @@ fn lines_from_one_merged_write() {
     expect_messages(
         &all_lines(Cut::OneWrite, DELIMITER),
         &messages(),
-        "the messages next_line() read from a peer that sends them all in one write",
+        "the messages next_line() read from a peer that sends them all in one \
+         write",
         LINES_LOST,
         DELIMITER,
     );
@@ -188,11 +200,16 @@ fn lines_from_one_merged_write() {
 
 #[test]
 fn lines_end_inside_a_message_is_unexpected_eof() {
-    let (first, second) =
-        deadline::within(deadline::DEFAULT, "Lines::next_line()", DELIMITER, || {
-            let mut lines = Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
+    let (first, second) = deadline::within(
+        deadline::DEFAULT,
+        "Lines::next_line()",
+        DELIMITER,
+        || {
+            let mut lines =
+                Lines::new(Cursor::new(b"complete\nincompl".to_vec()), 1024);
             (outcome(lines.next_line()), outcome(lines.next_line()))
-        });
+        },
+    );
     expect_eq(
         first,
         Ok(Some("complete".into())),
@@ -213,15 +230,20 @@ fn lines_longer_than_the_limit_are_refused() {
     wire.push(b'\n');
     wire.extend([b'y'; 17]);
     wire.push(b'\n');
-    let (exact, over, endless) =
-        deadline::within(deadline::DEFAULT, "Lines::next_line()", DELIMITER, || {
+    let (exact, over, endless) = deadline::within(
+        deadline::DEFAULT,
+        "Lines::next_line()",
+        DELIMITER,
+        || {
             let mut lines = Lines::new(Cursor::new(wire), 16);
             let exact = outcome(lines.next_line());
             let over = outcome(lines.next_line());
-            // A peer that never sends a delimiter must not make the reader buffer without end.
+            // A peer that never sends a delimiter must not make the reader
+            // buffer without end.
             let endless = Cursor::new(vec![b'z'; 1 << 20]);
             (exact, over, outcome(Lines::new(endless, 1024).next_line()))
-        });
+        },
+    );
     expect_eq(
         exact,
         Ok(Some("x".repeat(16))),

@@ -1,9 +1,10 @@
-//! Checks for chapter 4, sections 4.4 and 4.5: framing by length, and a deadline for the
-//! whole message. Run them with `cargo test -p chapter-4`.
+//! Checks for chapter 4, sections 4.4 and 4.5: framing by length, and a
+//! deadline for the whole message. Run them with `cargo test -p chapter-4`.
 //!
-//! The peers in `peers.rs` cut what they send on purpose: one byte per write, or many
-//! messages in one write. Correct framing code returns the same messages either way. The
-//! tests build the bytes they expect themselves, never with another exercise's code.
+//! The peers in `peers.rs` cut what they send on purpose: one byte per write,
+//! or many messages in one write. Correct framing code returns the same
+//! messages either way. The tests build the bytes they expect themselves, never
+//! with another exercise's code.
 
 mod peers;
 
@@ -15,11 +16,14 @@ use peers::{Cut, Recorder};
 use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::reads::{self, expect_messages};
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
 const LENGTH_PREFIX: Section = BOOK.section("4.4 Framing by length");
-const MESSAGE_DEADLINE: Section = BOOK.section("4.5 A deadline for the whole message");
+const MESSAGE_DEADLINE: Section =
+    BOOK.section("4.5 A deadline for the whole message");
 
 /// The messages most tests send: an empty one and one with spaces included.
 const MESSAGES: [&[u8]; 4] = [b"hello", b"", b"two words", b"and the last one"];
@@ -28,7 +32,8 @@ fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
     result.map(|_| ()).map_err(|e| e.kind())
 }
 
-/// The test's own length-prefixed frame: a big-endian u32 length, then the payload.
+/// The test's own length-prefixed frame: a big-endian u32 length, then the
+/// payload.
 fn frame(payload: &[u8]) -> Vec<u8> {
     let mut bytes = (payload.len() as u32).to_be_bytes().to_vec();
     bytes.extend_from_slice(payload);
@@ -36,9 +41,13 @@ fn frame(payload: &[u8]) -> Vec<u8> {
 }
 
 /// A message read, or why not, in a form a failure message shows well.
-fn outcome(result: io::Result<Option<Vec<u8>>>) -> Result<Option<String>, io::ErrorKind> {
+fn outcome(
+    result: io::Result<Option<Vec<u8>>>,
+) -> Result<Option<String>, io::ErrorKind> {
     result
-        .map(|message| message.map(|m| String::from_utf8_lossy(&m).into_owned()))
+        .map(|message| {
+            message.map(|m| String::from_utf8_lossy(&m).into_owned())
+        })
         .map_err(|e| e.kind())
 }
 
@@ -65,8 +74,8 @@ const FRAMES_LOST: &str = "read_frame() read past the end of its frame \
                            the 4 header bytes, then exactly the payload\n\
                            (fill), never into a larger buffer";
 
-/// Every payload `read_frame` gives, until it says the stream has ended, from a peer that
-/// writes the frames cut as `cut`.
+/// Every payload `read_frame` gives, until it says the stream has ended, from a
+/// peer that writes the frames cut as `cut`.
 fn all_frames(cut: Cut, read: Section) -> Vec<String> {
     let stream = peers::sends(&frames_on_the_wire(), cut);
     deadline::within(deadline::DEFAULT, "read_frame()", read, move || {
@@ -115,7 +124,8 @@ fn write_frame_layout() {
             LENGTH_PREFIX,
         );
     }
-    let expected = [frame(b"hello"), frame(b""), frame(b"bytes, not messages")].concat();
+    let expected =
+        [frame(b"hello"), frame(b""), frame(b"bytes, not messages")].concat();
     expect_bytes(
         &wire,
         &expected,
@@ -135,8 +145,8 @@ fn write_frame_layout() {
 
 #[test]
 fn read_frame_refuses_a_length_over_the_limit() {
-    // A header that announces 1 GiB, and no payload: a reader that believed it would set
-    // aside 1 GiB, then wait for bytes that never come.
+    // A header that announces 1 GiB, and no payload: a reader that believed it
+    // would set aside 1 GiB, then wait for bytes that never come.
     let (reading, mut writing) = net::connected_pair();
     writing.write_all(&(1u32 << 30).to_be_bytes()).unwrap();
     let result = deadline::within(
@@ -192,7 +202,9 @@ fn read_frame_end_inside_a_frame_is_unexpected_eof() {
         expect_eq(
             result,
             Err(io::ErrorKind::UnexpectedEof),
-            &format!("read_frame() when the stream ends after {cut} of the frame's 9 bytes"),
+            &format!(
+                "read_frame() when the stream ends after {cut} of the frame's 9 bytes"
+            ),
             LENGTH_PREFIX,
         );
     }
@@ -204,7 +216,8 @@ fn read_frame_end_inside_a_frame_is_unexpected_eof() {
 #[test]
 fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
     let (reading, mut writing) = net::connected_pair();
-    writing.write_all(&frame(b"hello")[..6]).unwrap(); // the header and "he", then nothing
+    // The header and "he", then nothing.
+    writing.write_all(&frame(b"hello")[..6]).unwrap();
     let limit = Duration::from_millis(300);
     let started = Instant::now();
     let result = deadline::within(
@@ -220,7 +233,8 @@ fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
     expect_eq(
         result,
         Err(io::ErrorKind::TimedOut),
-        "reading a 9-byte frame through a 300 ms Deadline from a peer that sends 6 bytes and stalls",
+        "reading a 9-byte frame through a 300 ms Deadline from a peer that \
+         sends 6 bytes and stalls",
         MESSAGE_DEADLINE,
     );
     expect_that(
@@ -236,8 +250,10 @@ fn deadline_ends_a_read_from_a_peer_that_stalls_mid_frame() {
 
 #[test]
 fn deadline_covers_the_whole_message_not_each_read() {
-    // One byte every 100 ms: each MESSAGE_DEADLINE returns quickly, the message takes 1.6 s.
-    let (reading, _stop) = peers::dribbles(b"0123456789abcdef", Duration::from_millis(100));
+    // One byte every 100 ms: each MESSAGE_DEADLINE returns quickly, the message
+    // takes 1.6 s.
+    let (reading, _stop) =
+        peers::dribbles(b"0123456789abcdef", Duration::from_millis(100));
     let limit = Duration::from_millis(500);
     let started = Instant::now();
     let result = deadline::within(
@@ -275,7 +291,8 @@ fn deadline_that_has_passed_fails_even_with_bytes_waiting() {
         MESSAGE_DEADLINE,
         move || {
             let mut buffer = [0; 5];
-            // A limit of zero: the deadline has passed before the first MESSAGE_DEADLINE starts.
+            // A limit of zero: the deadline has passed before the first
+            // MESSAGE_DEADLINE starts.
             let mut passed = Deadline::new(&reading, Duration::ZERO);
             passed
                 .read(&mut buffer)

@@ -1,9 +1,10 @@
 //! Test peers: the other end of a connection, cutting what it sends on purpose.
 //!
-//! TCP promises every byte, in order, and nothing about how the bytes are cut into reads.
-//! On loopback, reads usually return exactly what one write sent, which hides bugs that a
-//! real network shows at once. These peers cut the bytes the way a network may: one byte
-//! at a time, several messages at once, or half a message and then nothing.
+//! TCP promises every byte, in order, and nothing about how the bytes are cut
+//! into reads. On loopback, reads usually return exactly what one write sent,
+//! which hides bugs that a real network shows at once. These peers cut the
+//! bytes the way a network may: one byte at a time, several messages at once,
+//! or half a message and then nothing.
 
 // Several test programs share these peers, and each uses only some of them.
 #![allow(dead_code)]
@@ -20,11 +21,11 @@ use support::net;
 /// How a peer cuts the bytes it sends.
 #[derive(Clone, Copy, Debug)]
 pub enum Cut {
-    /// Every byte in a write of its own, a short pause after each: the reader gets many
-    /// reads of one byte.
+    /// Every byte in a write of its own, a short pause after each: the reader
+    /// gets many reads of one byte.
     OneByteWrites,
-    /// All the bytes, however many messages, in one write: the reader may get them all
-    /// in one read.
+    /// All the bytes, however many messages, in one write: the reader may get
+    /// them all in one read.
     OneWrite,
 }
 
@@ -38,11 +39,12 @@ impl Cut {
     }
 }
 
-/// A connection whose other end sends `bytes`, cut as `cut`, then closes. Returns the
-/// reading end.
+/// A connection whose other end sends `bytes`, cut as `cut`, then closes.
+/// Returns the reading end.
 pub fn sends(bytes: &[u8], cut: Cut) -> TcpStream {
     let (reading, mut writing) = net::connected_pair();
-    // Send each write at once instead of holding small ones back to batch them (Nagle).
+    // Send each write at once instead of holding small ones back to batch them
+    // (Nagle).
     writing.set_nodelay(true).unwrap();
     let bytes = bytes.to_vec();
     thread::spawn(move || {
@@ -59,16 +61,21 @@ pub fn sends(bytes: &[u8], cut: Cut) -> TcpStream {
                 let _ = writing.write_all(&bytes);
             }
         }
-        // `writing` is dropped here: the connection closes, the reader sees end of file.
+        // `writing` is dropped here: the connection closes, the reader sees end
+        // of file.
     });
     reading
 }
 // ANCHOR_END: cut
 
 // ANCHOR: dribbles
-/// A connection whose other end sends `bytes` one at a time, `pause` apart: never silent
-/// for long, never done quickly. It stops when the returned sender is dropped.
-pub fn dribbles(bytes: &[u8], pause: Duration) -> (TcpStream, mpsc::Sender<()>) {
+/// A connection whose other end sends `bytes` one at a time, `pause` apart:
+/// never silent for long, never done quickly. It stops when the returned sender
+/// is dropped.
+pub fn dribbles(
+    bytes: &[u8],
+    pause: Duration,
+) -> (TcpStream, mpsc::Sender<()>) {
     let (reading, mut writing) = net::connected_pair();
     writing.set_nodelay(true).unwrap();
     let (stop, stopped) = mpsc::channel::<()>();
@@ -78,7 +85,9 @@ pub fn dribbles(bytes: &[u8], pause: Duration) -> (TcpStream, mpsc::Sender<()>) 
             if writing.write_all(&[byte]).is_err() {
                 return;
             }
-            if stopped.recv_timeout(pause) != Err(mpsc::RecvTimeoutError::Timeout) {
+            if stopped.recv_timeout(pause)
+                != Err(mpsc::RecvTimeoutError::Timeout)
+            {
                 return; // the test is over
             }
         }
@@ -87,8 +96,8 @@ pub fn dribbles(bytes: &[u8], pause: Duration) -> (TcpStream, mpsc::Sender<()>) 
 }
 // ANCHOR_END: dribbles
 
-/// A reader that hands out at most 3 bytes a call, and is interrupted by a signal
-/// (`Interrupted`) before every other call.
+/// A reader that hands out at most 3 bytes a call, and is interrupted by a
+/// signal (`Interrupted`) before every other call.
 pub struct Interrupting<R> {
     inner: R,
     calls: usize,
@@ -111,8 +120,8 @@ impl<R: Read> Read for Interrupting<R> {
     }
 }
 
-/// A writer that takes at most 3 bytes a call, and is interrupted before every other
-/// call, as a socket with a nearly full send buffer may be.
+/// A writer that takes at most 3 bytes a call, and is interrupted before every
+/// other call, as a socket with a nearly full send buffer may be.
 #[derive(Default)]
 pub struct Stingy {
     pub taken: Vec<u8>,
@@ -135,7 +144,8 @@ impl Write for Stingy {
     }
 }
 
-/// A writer that takes 2 bytes, then nothing more: every later write returns `Ok(0)`.
+/// A writer that takes 2 bytes, then nothing more: every later write returns
+/// `Ok(0)`.
 #[derive(Default)]
 pub struct Full {
     pub taken: Vec<u8>,
@@ -153,8 +163,8 @@ impl Write for Full {
     }
 }
 
-/// A writer that takes everything and keeps the bytes of each write call apart, to show
-/// how many writes a message took.
+/// A writer that takes everything and keeps the bytes of each write call apart,
+/// to show how many writes a message took.
 #[derive(Default)]
 pub struct Recorder {
     pub writes: Vec<Vec<u8>>,

@@ -1,7 +1,8 @@
-//! Checks for chapter 4, sections 4.6 and 4.7: a request/response protocol, serving it and
-//! calling it. Run them with `cargo test -p chapter-4`.
+//! Checks for chapter 4, sections 4.6 and 4.7: a request/response protocol,
+//! serving it and calling it. Run them with `cargo test -p chapter-4`.
 //!
-//! The tests build the bytes they expect themselves, never with another exercise's code.
+//! The tests build the bytes they expect themselves, never with another
+//! exercise's code.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -10,13 +11,16 @@ use std::time::{Duration, Instant};
 
 use chapter_4::{Store, call, respond, serve};
 use support::net;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch04-byte-streams.md");
 const PROTOCOL: Section = BOOK.section("4.6 A request/response protocol");
 const SERVING: Section = BOOK.section("4.7 Serving and calling");
 
-/// The test's own length-prefixed frame: a big-endian u32 length, then the payload.
+/// The test's own length-prefixed frame: a big-endian u32 length, then the
+/// payload.
 fn frame(payload: &[u8]) -> Vec<u8> {
     let mut bytes = (payload.len() as u32).to_be_bytes().to_vec();
     bytes.extend_from_slice(payload);
@@ -96,14 +100,19 @@ fn respond_answers_bad_requests_with_an_error() {
 // ---------------------------------------------------------------- 4.7 serve and call
 
 /// `serve` on a thread of its own, and the client's end of its connection.
-fn serving(limit: Duration) -> (TcpStream, thread::JoinHandle<io::Result<usize>>) {
+fn serving(
+    limit: Duration,
+) -> (TcpStream, thread::JoinHandle<io::Result<usize>>) {
     let (client, server) = net::connected_pair();
     let serving = thread::spawn(move || serve(&server, limit));
     (client, serving)
 }
 
 /// Waits, under the test deadline, for `serve` to return.
-fn served(serving: thread::JoinHandle<io::Result<usize>>, read: Section) -> io::Result<usize> {
+fn served(
+    serving: thread::JoinHandle<io::Result<usize>>,
+    read: Section,
+) -> io::Result<usize> {
     deadline::within(deadline::DEFAULT, "serve()", read, move || serving.join())
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
@@ -111,7 +120,8 @@ fn served(serving: thread::JoinHandle<io::Result<usize>>, read: Section) -> io::
 const REQUESTS: [&str; 3] = ["SET colour green", "GET colour", "PING"];
 const RESPONSES: [&str; 3] = ["OK", "VALUE green", "PONG"];
 
-/// Reads the responses to [`REQUESTS`] and what `serve` returned once the client is done.
+/// Reads the responses to [`REQUESTS`] and what `serve` returned once the
+/// client is done.
 fn responses_then_result(
     client: &mut TcpStream,
     serving: thread::JoinHandle<io::Result<usize>>,
@@ -126,9 +136,12 @@ fn responses_then_result(
                 read,
             ),
             Err(e) => {
-                // serve() has most likely stopped: its panic or error says more than `e`.
+                // serve() has most likely stopped: its panic or error says more
+                // than `e`.
                 let result = served(serving, read);
-                panic!("no response to {request:?} ({e}); serve() returned {result:?}");
+                panic!(
+                    "no response to {request:?} ({e}); serve() returned {result:?}"
+                );
             }
         }
     }
@@ -139,7 +152,8 @@ fn responses_then_result(
 fn serve_answers_requests_sent_one_byte_at_a_time() {
     let (mut client, serving) = serving(Duration::from_secs(3));
     client.set_nodelay(true).unwrap();
-    let wire: Vec<u8> = REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
+    let wire: Vec<u8> =
+        REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
     for byte in wire {
         if client.write_all(&[byte]).is_err() {
             break; // serve() has stopped already; what it returned says why
@@ -150,7 +164,8 @@ fn serve_answers_requests_sent_one_byte_at_a_time() {
     expect_eq(
         responses_then_result(&mut client, serving, SERVING),
         Ok(3),
-        "what serve() returned after its client stopped sending: requests answered",
+        "what serve() returned after its client stopped sending: requests \
+         answered",
         SERVING,
     );
 }
@@ -159,13 +174,15 @@ fn serve_answers_requests_sent_one_byte_at_a_time() {
 #[test]
 fn serve_answers_requests_merged_into_one_write() {
     let (mut client, serving) = serving(Duration::from_secs(3));
-    let wire: Vec<u8> = REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
+    let wire: Vec<u8> =
+        REQUESTS.iter().flat_map(|r| frame(r.as_bytes())).collect();
     let _ = client.write_all(&wire);
     let _ = client.shutdown(Shutdown::Write);
     expect_eq(
         responses_then_result(&mut client, serving, SERVING),
         Ok(3),
-        "what serve() returned after its client stopped sending: requests answered",
+        "what serve() returned after its client stopped sending: requests \
+         answered",
         SERVING,
     );
     let mut rest = Vec::new();
@@ -183,7 +200,8 @@ fn serve_answers_requests_merged_into_one_write() {
 fn serve_gives_up_on_a_client_that_stalls_mid_request() {
     let limit = Duration::from_millis(300);
     let (mut client, serving) = serving(limit);
-    client.write_all(&frame(b"PING")[..5]).unwrap(); // the header and "P", then nothing
+    // The header and "P", then nothing.
+    client.write_all(&frame(b"PING")[..5]).unwrap();
     let started = Instant::now();
     let result = served(serving, SERVING).map_err(|e| e.kind());
     let waited = started.elapsed();
@@ -205,8 +223,9 @@ fn serve_gives_up_on_a_client_that_stalls_mid_request() {
 
 #[test]
 fn serve_gives_each_request_its_own_limit() {
-    // Six PINGs 200 ms apart: each arrives well within the 800 ms limit, but all of them
-    // take over 1 s. One Deadline for the whole connection runs out before the last.
+    // Six PINGs 200 ms apart: each arrives well within the 800 ms limit, but
+    // all of them take over 1 s. One Deadline for the whole connection runs out
+    // before the last.
     let limit = Duration::from_millis(800);
     let (mut client, serving) = serving(limit);
     client.set_nodelay(true).unwrap();
@@ -234,9 +253,11 @@ fn serve_gives_each_request_its_own_limit() {
     );
 }
 
-/// A server of the test's own: reads one request frame and answers with `response`, one
-/// byte per write. Returns the request it read.
-fn test_server(response: Option<&'static [u8]>) -> (TcpStream, thread::JoinHandle<Vec<u8>>) {
+/// A server of the test's own: reads one request frame and answers with
+/// `response`, one byte per write. Returns the request it read.
+fn test_server(
+    response: Option<&'static [u8]>,
+) -> (TcpStream, thread::JoinHandle<Vec<u8>>) {
     let (client, mut server) = net::connected_pair();
     server.set_nodelay(true).unwrap();
     let answering = thread::spawn(move || {
@@ -255,9 +276,10 @@ fn test_server(response: Option<&'static [u8]>) -> (TcpStream, thread::JoinHandl
 #[test]
 fn call_returns_the_response_the_server_sent() {
     let (client, answering) = test_server(Some(b"VALUE green"));
-    let response = deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
-        call(&client, b"GET colour", Duration::from_secs(3))
-    });
+    let response =
+        deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
+            call(&client, b"GET colour", Duration::from_secs(3))
+        });
     let request = answering.join().unwrap();
     expect_bytes(
         &request,
@@ -265,7 +287,8 @@ fn call_returns_the_response_the_server_sent() {
         "the request the server read from call()'s frame",
         SERVING,
     );
-    let response = expect_ok(response, "call()", "the response the server sent", SERVING);
+    let response =
+        expect_ok(response, "call()", "the response the server sent", SERVING);
     expect_bytes(&response, b"VALUE green", "what call() returned", SERVING);
 }
 // ANCHOR_END: call_test
@@ -273,16 +296,18 @@ fn call_returns_the_response_the_server_sent() {
 #[test]
 fn call_reports_a_server_that_closes_without_answering() {
     let (client, answering) = test_server(None);
-    let result = deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
-        call(&client, b"PING", Duration::from_secs(3))
-            .map(|response| String::from_utf8_lossy(&response).into_owned())
-            .map_err(|e| e.kind())
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "call()", SERVING, move || {
+            call(&client, b"PING", Duration::from_secs(3))
+                .map(|response| String::from_utf8_lossy(&response).into_owned())
+                .map_err(|e| e.kind())
+        });
     let _ = answering.join();
     expect_eq(
         result,
         Err(io::ErrorKind::UnexpectedEof),
-        "call() when the server reads the request and closes without a response",
+        "call() when the server reads the request and closes without a \
+         response",
         SERVING,
     );
 }

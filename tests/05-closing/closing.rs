@@ -1,7 +1,7 @@
 //! Checks for chapter 5: closing. Run them with `cargo test -p chapter-5`.
 //!
-//! The tests never trust one exercise to check another: the peer at the other end of
-//! each connection is written here with std and socket2 only.
+//! The tests never trust one exercise to check another: the peer at the other
+//! end of each connection is written here with std and socket2 only.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -10,32 +10,40 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_5::{
-    Delivery, abort, close_gracefully, finish_sending, read_to_eof, request_reply, write_to_peer,
+    Delivery, abort, close_gracefully, finish_sending, read_to_eof,
+    request_reply, write_to_peer,
 };
 use socket2::{Domain, SockRef, Socket, Type};
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch05-closing.md");
 const HALF_CLOSE: Section = BOOK.section("5.1 Half-close");
 const END_OF_FILE: Section = BOOK.section("5.2 End-of-file");
-const REQUEST_EOF_REPLY: Section = BOOK.section("5.3 Request, end-of-file, reply");
+const REQUEST_EOF_REPLY: Section =
+    BOOK.section("5.3 Request, end-of-file, reply");
 const RESET: Section = BOOK.section("5.4 Abort with a reset");
 const PEER_GONE: Section = BOOK.section("5.5 Writing to a peer that is gone");
 const GRACEFUL_CLOSE: Section = BOOK.section("5.6 Closing gracefully");
 
-/// How one read on a stream ended, in words: what the reader of the book will compare.
+/// How one read on a stream ended, in words: what the reader of the book will
+/// compare.
 fn one_read(stream: &TcpStream) -> String {
     let mut buffer = [0; 64];
     match (&*stream).read(&mut buffer) {
         Ok(0) => "Ok(0): end-of-file".to_string(),
-        Ok(n) => format!("Ok({n}): {:?}", String::from_utf8_lossy(&buffer[..n])),
+        Ok(n) => {
+            format!("Ok({n}): {:?}", String::from_utf8_lossy(&buffer[..n]))
+        }
         Err(e) => format!("Err({:?})", e.kind()),
     }
 }
 
-/// Reads until end-of-file or an error; returns the bytes and how the stream ended.
+/// Reads until end-of-file or an error; returns the bytes and how the stream
+/// ended.
 fn read_all(stream: &TcpStream) -> (Vec<u8>, String) {
     let mut received = Vec::new();
     let mut buffer = vec![0; 64 * 1024];
@@ -49,8 +57,8 @@ fn read_all(stream: &TcpStream) -> (Vec<u8>, String) {
     }
 }
 
-/// Joins a peer thread; a panic there (a `todo!()` reached on that thread) is passed on
-/// unchanged so the reader sees its message.
+/// Joins a peer thread; a panic there (a `todo!()` reached on that thread) is
+/// passed on unchanged so the reader sees its message.
 fn join<T>(peer: thread::JoinHandle<T>) -> T {
     peer.join().unwrap_or_else(|p| panic::resume_unwind(p))
 }
@@ -69,7 +77,8 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
         HALF_CLOSE,
     );
 
-    // The server reads the question, then end-of-file: the client finished sending...
+    // The server reads the question, then end-of-file: the client finished
+    // sending...
     let mut question = Vec::new();
     (&server).read_to_end(&mut question).unwrap();
     expect_eq(
@@ -78,7 +87,8 @@ fn finish_sending_lets_the_peer_read_eof_and_still_reply() {
         "what the server read before end-of-file",
         HALF_CLOSE,
     );
-    // ...but the connection is still open the other way: the answer gets through.
+    // ...but the connection is still open the other way: the answer gets
+    // through.
     (&server).write_all(b"answer").unwrap();
     drop(server);
     let (answer, ended) = read_all(&client);
@@ -121,9 +131,12 @@ fn read_to_eof_collects_every_write_until_eof() {
         client.shutdown(Shutdown::Write).unwrap();
         client // kept open: end-of-file must come from the shutdown alone
     });
-    let received = deadline::within(deadline::DEFAULT, "read_to_eof()", END_OF_FILE, move || {
-        read_to_eof(&server, 1024)
-    });
+    let received = deadline::within(
+        deadline::DEFAULT,
+        "read_to_eof()",
+        END_OF_FILE,
+        move || read_to_eof(&server, 1024),
+    );
     let _client = join(peer);
     expect_eq(
         received
@@ -138,7 +151,8 @@ fn read_to_eof_collects_every_write_until_eof() {
 #[test]
 fn read_to_eof_stops_at_the_limit() {
     let (client, server) = net::connected_pair();
-    // 4 KiB sent and the connection left open: waiting for end-of-file would time out.
+    // 4 KiB sent and the connection left open: waiting for end-of-file would
+    // time out.
     (&client).write_all(&[b'x'; 4096]).unwrap();
     let result = deadline::within(
         Duration::from_secs(2),
@@ -163,9 +177,12 @@ fn read_to_eof_reports_a_reset_as_an_error() {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(client);
-    let result = deadline::within(deadline::DEFAULT, "read_to_eof()", END_OF_FILE, move || {
-        read_to_eof(&server, 1024).map_err(|e| e.kind())
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "read_to_eof()",
+        END_OF_FILE,
+        move || read_to_eof(&server, 1024).map_err(|e| e.kind()),
+    );
     expect_eq(
         result.map(|r| String::from_utf8_lossy(&r).into_owned()),
         Err(io::ErrorKind::ConnectionReset),
@@ -177,8 +194,9 @@ fn read_to_eof_reports_a_reset_as_an_error() {
 // ---------------------------------------------------------------- 5.3
 
 // ANCHOR: request_reply_test
-/// A server for a protocol where end-of-file ends each message: it reads the request to
-/// its end, answers in capitals and closes. It writes down what it sees as it happens.
+/// A server for a protocol where end-of-file ends each message: it reads the
+/// request to its end, answers in capitals and closes. It writes down what it
+/// sees as it happens.
 #[test]
 fn request_reply_close_sequence() {
     let listener = net::listener();
@@ -188,19 +206,24 @@ fn request_reply_close_sequence() {
 
     let server = thread::spawn(move || {
         let (stream, peer) = net::accept(&listener).unwrap();
-        let mut log = vec![format!("server: accepted a connection from {peer}")];
+        let mut log =
+            vec![format!("server: accepted a connection from {peer}")];
         let mut request = Vec::new();
         (&stream).read_to_end(&mut request).unwrap();
         let request = String::from_utf8_lossy(&request).into_owned();
         log.push(format!("server: read {request:?}"));
-        log.push("server: read end-of-file: the client's FIN arrived".to_string());
+        log.push(
+            "server: read end-of-file: the client's FIN arrived".to_string(),
+        );
         let reply = request.to_uppercase();
         (&stream).write_all(reply.as_bytes()).unwrap();
         log.push(format!(
             "server: wrote {reply:?}: the way back is still open"
         ));
         drop(stream);
-        log.push("server: closed its end: its FIN follows the reply".to_string());
+        log.push(
+            "server: closed its end: its FIN follows the reply".to_string(),
+        );
         log
     });
     let reply = deadline::within(
@@ -220,7 +243,8 @@ fn request_reply_close_sequence() {
         REQUEST_EOF_REPLY,
     );
     log.push(format!(
-        "client: request_reply() returned {:?}, then saw the server's end-of-file",
+        "client: request_reply() returned {:?},\n\
+         client: then saw the server's end-of-file",
         String::from_utf8_lossy(&reply)
     ));
     expect_eq(
@@ -272,20 +296,23 @@ fn abort_is_seen_as_a_reset_not_an_end_of_file() {
     let table = format!(
         "how the peer closed               the other end's next read\n\
          drop(stream)                      {after_drop}\n\
-         shutdown(Write)                   {after_shutdown}, and a reply still gets back: {back}\n\
+         shutdown(Write)                   {after_shutdown}\n\
+         \x20 then a reply the other way      {back}\n\
          abort(stream), SO_LINGER = 0      {after_abort}\n"
     );
     support::assert_snapshot!(RESET, table);
 }
 // ANCHOR_END: abort_test
 
-/// A reset ends the connection at once: no FIN exchange, so no TIME_WAIT on either side,
-/// and the port of the side that aborted is free again immediately.
+/// A reset ends the connection at once: no FIN exchange, so no TIME_WAIT on
+/// either side, and the port of the side that aborted is free again
+/// immediately.
 #[test]
 fn abort_leaves_no_time_wait() {
-    // A test running at the same time may be handed the freed port for a connection of
-    // its own before this one binds it. TIME_WAIT would refuse every attempt, a neighbour
-    // one now and then: three attempts tell the two apart.
+    // A test running at the same time may be handed the freed port for a
+    // connection of its own before this one binds it. TIME_WAIT would refuse
+    // every attempt, a neighbour one now and then: three attempts tell the two
+    // apart.
     let mut bound = Ok(());
     for _ in 0..3 {
         let (aborted, other_end) = net::connected_pair();
@@ -315,9 +342,12 @@ fn abort_leaves_no_time_wait() {
 
 // ---------------------------------------------------------------- 5.5
 
-/// Writes `message` until write_to_peer() reports the peer gone, for at most 2 seconds.
-/// Returns what each write said.
-fn write_until_gone(stream: TcpStream, message: &'static [u8]) -> Vec<Delivery> {
+/// Writes `message` until write_to_peer() reports the peer gone, for at most 2
+/// seconds. Returns what each write said.
+fn write_until_gone(
+    stream: TcpStream,
+    message: &'static [u8],
+) -> Vec<Delivery> {
     deadline::within(
         deadline::DEFAULT,
         "write_to_peer() in a loop",
@@ -361,7 +391,8 @@ fn write_to_peer_queues_then_reports_a_peer_that_closed() {
         "the client's read after the server closed",
         PEER_GONE,
     );
-    // ...and still its first write is accepted: only the server's answer, a reset, ends it.
+    // ...and still its first write is accepted: only the server's answer, a
+    // reset, ends it.
     let said = write_until_gone(client, b"anyone there?\n");
     expect_eq(
         said.first().copied(),
@@ -402,13 +433,15 @@ fn write_to_peer_reports_a_peer_that_reset() {
 
 #[test]
 fn write_to_peer_passes_other_errors_on() {
-    // A peer that never reads, with a small receive buffer: the writer's buffers fill up
-    // and a write with a timeout fails with a timeout, not with "peer gone".
+    // A peer that never reads, with a small receive buffer: the writer's
+    // buffers fill up and a write with a timeout fails with a timeout, not with
+    // "peer gone".
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     listener.set_recv_buffer_size(64 * 1024).unwrap();
     listener.bind(&net::loopback_v4().into()).unwrap();
     listener.listen(1).unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap().as_socket().unwrap();
+    let address: SocketAddr =
+        listener.local_addr().unwrap().as_socket().unwrap();
     let client = net::connect(address).unwrap();
     let (_never_reads, _) = net::accept(&listener.into()).unwrap();
     client
@@ -418,7 +451,9 @@ fn write_to_peer_passes_other_errors_on() {
         deadline::DEFAULT,
         "write_to_peer() of 16 MiB to a peer that does not read",
         PEER_GONE,
-        move || write_to_peer(&client, &vec![0; 16 << 20]).map_err(|e| e.kind()),
+        move || {
+            write_to_peer(&client, &vec![0; 16 << 20]).map_err(|e| e.kind())
+        },
     );
     expect_that(
         matches!(
@@ -434,8 +469,9 @@ fn write_to_peer_passes_other_errors_on() {
 
 // ---------------------------------------------------------------- 5.6
 
-/// A client whose receive buffer is small: it takes a large reply in small bites, so when
-/// the server has written its last byte, megabytes are still on their way.
+/// A client whose receive buffer is small: it takes a large reply in small
+/// bites, so when the server has written its last byte, megabytes are still on
+/// their way.
 fn slow_reading_client(address: SocketAddr) -> TcpStream {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(64 * 1024).unwrap();
@@ -443,7 +479,8 @@ fn slow_reading_client(address: SocketAddr) -> TcpStream {
     net::with_timeouts(socket.into())
 }
 
-/// Bytes that say where they are: a lost or reordered stretch cannot look like another.
+/// Bytes that say where they are: a lost or reordered stretch cannot look like
+/// another.
 fn numbered_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
 }
@@ -457,8 +494,8 @@ fn close_gracefully_delivers_every_byte_of_a_large_reply() {
     let client = slow_reading_client(listener.local_addr().unwrap());
     let (server, _) = net::accept(&listener).unwrap();
 
-    // The server never reads what the client sends: those bytes sit unread in its
-    // receive buffer when it closes, as a pipelined request would.
+    // The server never reads what the client sends: those bytes sit unread in
+    // its receive buffer when it closes, as a pipelined request would.
     let server = thread::spawn(move || {
         (&server).write_all(&numbered_bytes(REPLY)).unwrap();
         close_gracefully(server, Duration::from_secs(5))
@@ -506,7 +543,10 @@ fn close_gracefully_gives_up_after_the_wait() {
         deadline::DEFAULT,
         "close_gracefully() with a peer that never closes",
         GRACEFUL_CLOSE,
-        move || close_gracefully(server, Duration::from_millis(200)).map_err(|e| e.kind()),
+        move || {
+            close_gracefully(server, Duration::from_millis(200))
+                .map_err(|e| e.kind())
+        },
     );
     let waited = started.elapsed();
     expect_eq(
@@ -535,8 +575,9 @@ fn close_gracefully_gives_up_after_the_wait() {
 fn close_gracefully_counts_its_wait_for_the_whole_drain() {
     let (client, server) = net::connected_pair();
     client.set_nodelay(true).unwrap();
-    // The peer sends a byte every 20 ms for 2 s and never finishes: each GRACEFUL_CLOSE gets a byte
-    // long before a GRACEFUL_CLOSE timeout of 300 ms, so only a total for the drain ends it in time.
+    // The peer sends a byte every 20 ms for 2 s and never finishes: each
+    // GRACEFUL_CLOSE gets a byte long before a GRACEFUL_CLOSE timeout of 300
+    // ms, so only a total for the drain ends it in time.
     thread::spawn(move || {
         let stop = Instant::now() + Duration::from_secs(2);
         while Instant::now() < stop && (&client).write_all(b".").is_ok() {
@@ -568,9 +609,9 @@ fn close_gracefully_counts_its_wait_for_the_whole_drain() {
 }
 
 // ANCHOR: time_wait_test
-/// The side that sends the first FIN waits in TIME_WAIT after the close; the side that
-/// answers it is done once its own FIN is acknowledged. Checked the portable way: a
-/// plain bind (no SO_REUSEADDR) of each side's address.
+/// The side that sends the first FIN waits in TIME_WAIT after the close; the
+/// side that answers it is done once its own FIN is acknowledged. Checked the
+/// portable way: a plain bind (no SO_REUSEADDR) of each side's address.
 #[cfg(unix)]
 #[test]
 fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
@@ -590,7 +631,10 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
         deadline::DEFAULT,
         "close_gracefully()",
         GRACEFUL_CLOSE,
-        move || close_gracefully(first, Duration::from_secs(2)).map_err(|e| e.kind()),
+        move || {
+            close_gracefully(first, Duration::from_secs(2))
+                .map_err(|e| e.kind())
+        },
     );
     join(peer);
     expect_eq(
@@ -609,7 +653,8 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
     expect_eq(
         plain_bind(first_address),
         Err(io::ErrorKind::AddrInUse),
-        "binding the address of the side that closed first (it waits in TIME_WAIT)",
+        "binding the address of the side that closed first (it waits in \
+         TIME_WAIT)",
         GRACEFUL_CLOSE,
     );
     // The second side's last ACK may still be on its way: give it a moment.
@@ -622,7 +667,8 @@ fn close_gracefully_leaves_time_wait_on_the_side_that_closes_first() {
     expect_eq(
         second_bind,
         Ok(()),
-        "binding the address of the side that closed second (no TIME_WAIT there)",
+        "binding the address of the side that closed second (no TIME_WAIT \
+         there)",
         GRACEFUL_CLOSE,
     );
 }

@@ -15,10 +15,12 @@ use std::time::Duration;
 use support::hex::hex_bytes;
 use support::net;
 
-/// How often a peer's thread looks up from its socket to see whether it should stop.
+/// How often a peer's thread looks up from its socket to see whether it should
+/// stop.
 const POLL: Duration = Duration::from_millis(10);
 
-/// The test's own encoding of a numbered datagram: 4-byte big-endian id, then payload.
+/// The test's own encoding of a numbered datagram: 4-byte big-endian id, then
+/// payload.
 pub fn numbered(id: u32, payload: &[u8]) -> Vec<u8> {
     let mut datagram = id.to_be_bytes().to_vec();
     datagram.extend_from_slice(payload);
@@ -32,14 +34,14 @@ pub fn unnumbered(datagram: &[u8]) -> Option<(u32, &[u8])> {
 }
 
 // ANCHOR: closed_port
-/// A UDP port on loopback where nobody receives datagrams from us, so the kernel answers
-/// them with ICMP "port unreachable".
+/// A UDP port on loopback where nobody receives datagrams from us, so the
+/// kernel answers them with ICMP "port unreachable".
 ///
-/// Dropping a socket to free its port would be a race: another program could bind the
-/// port before the test uses it. Instead a socket keeps the port, bound (so no one else
-/// can bind it) and connected to itself: a connected UDP socket takes datagrams from its
-/// peer only, so for every other sender the port is closed. Keep the socket alive as long
-/// as the port must stay closed.
+/// Dropping a socket to free its port would be a race: another program could
+/// bind the port before the test uses it. Instead a socket keeps the port,
+/// bound (so no one else can bind it) and connected to itself: a connected UDP
+/// socket takes datagrams from its peer only, so for every other sender the
+/// port is closed. Keep the socket alive as long as the port must stay closed.
 pub fn closed_port() -> (UdpSocket, SocketAddr) {
     let holder = net::udp();
     let address = holder.local_addr().unwrap();
@@ -74,12 +76,16 @@ impl<T: Send + 'static> Worker<T> {
 impl<T> Drop for Worker<T> {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Joined only when the test did not: a panic has already been reported then.
+        // Joined only when the test did not: a panic has already been reported
+        // then.
     }
 }
 
 /// Receives one datagram, or `None` once `stop` is set and nothing is waiting.
-fn next(socket: &UdpSocket, stop: &AtomicBool) -> Option<(Vec<u8>, SocketAddr)> {
+fn next(
+    socket: &UdpSocket,
+    stop: &AtomicBool,
+) -> Option<(Vec<u8>, SocketAddr)> {
     let mut buffer = vec![0; 65_536];
     loop {
         match socket.recv_from(&mut buffer) {
@@ -97,13 +103,15 @@ fn next(socket: &UdpSocket, stop: &AtomicBool) -> Option<(Vec<u8>, SocketAddr)> 
                     return None;
                 }
             }
-            // An ICMP error from an earlier send to a client that is gone: not ours to handle.
+            // An ICMP error from an earlier send to a client that is gone: not
+            // ours to handle.
             Err(_) => {}
         }
     }
 }
 
-/// A server that answers request `id` with `payload` in capitals, under the same id.
+/// A server that answers request `id` with `payload` in capitals, under the
+/// same id.
 pub struct Echo {
     pub address: SocketAddr,
     _worker: Worker<()>,
@@ -117,7 +125,10 @@ impl Echo {
         let worker = Worker::start(move |stop| {
             while let Some((datagram, from)) = next(&socket, stop) {
                 if let Some((id, payload)) = unnumbered(&datagram) {
-                    let _ = socket.send_to(&numbered(id, &payload.to_ascii_uppercase()), from);
+                    let _ = socket.send_to(
+                        &numbered(id, &payload.to_ascii_uppercase()),
+                        from,
+                    );
                 }
             }
         });
@@ -128,21 +139,22 @@ impl Echo {
     }
 }
 
-/// Which datagrams a [`Relay`] drops: every `n`th request on the way to the server and
-/// every `n`th reply on the way back (0 = none). A fixed plan, not chance, so every run
-/// of a test sees the same losses.
+/// Which datagrams a [`Relay`] drops: every `n`th request on the way to the
+/// server and every `n`th reply on the way back (0 = none). A fixed plan, not
+/// chance, so every run of a test sees the same losses.
 #[derive(Clone, Copy, Debug)]
 pub struct Loss {
     pub every_nth_request: usize,
     pub every_nth_reply: usize,
 }
 
-/// What the relay did, line by line, shared with the test so it can add its own lines
-/// in the order things happened.
+/// What the relay did, line by line, shared with the test so it can add its own
+/// lines in the order things happened.
 pub type Log = Arc<Mutex<Vec<String>>>;
 
-/// Forwards datagrams from a client to `server` and the server's replies back, dropping
-/// some on a fixed plan and writing down each datagram it handles, before it sends it on.
+/// Forwards datagrams from a client to `server` and the server's replies back,
+/// dropping some on a fixed plan and writing down each datagram it handles,
+/// before it sends it on.
 pub struct Relay {
     pub address: SocketAddr,
     pub log: Log,
@@ -179,7 +191,8 @@ impl Relay {
                 } else {
                     client = Some(from);
                     counts.requests += 1;
-                    let dropped = is_nth(counts.requests, loss.every_nth_request);
+                    let dropped =
+                        is_nth(counts.requests, loss.every_nth_request);
                     counts.requests_dropped += usize::from(dropped);
                     (server, dropped)
                 };
@@ -216,10 +229,13 @@ fn is_nth(count: usize, n: usize) -> bool {
     n > 0 && count.is_multiple_of(n)
 }
 
-/// `3 "ping 3"` for a numbered datagram, its bytes in hex otherwise (`[00 00 ff]`).
+/// `3 "ping 3"` for a numbered datagram, its bytes in hex otherwise (`[00 00
+/// ff]`).
 fn describe(datagram: &[u8]) -> String {
     match unnumbered(datagram) {
-        Some((id, payload)) => format!("{id} {:?}", String::from_utf8_lossy(payload)),
+        Some((id, payload)) => {
+            format!("{id} {:?}", String::from_utf8_lossy(payload))
+        }
         None => format!("[{}]", hex_bytes(datagram)),
     }
 }

@@ -1,7 +1,9 @@
-//! Checks for chapter 6: UDP datagrams. Run them with `cargo test -p chapter-6`.
+//! Checks for chapter 6: UDP datagrams. Run them with `cargo test -p
+//! chapter-6`.
 //!
-//! The peers (an echo server, a relay that loses datagrams, a closed port) are in
-//! `peers.rs`, written with std only: no test trusts one exercise to check another.
+//! The peers (an echo server, a relay that loses datagrams, a closed port) are
+//! in `peers.rs`, written with std only: no test trusts one exercise to check
+//! another.
 
 mod peers;
 
@@ -12,12 +14,17 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_6::{Datagram, Retry, call, connect_to, decode, encode, exchange, receive, send_each};
+use chapter_6::{
+    Datagram, Retry, call, connect_to, decode, encode, exchange, receive,
+    send_each,
+};
 use peers::{Echo, Loss, Relay, closed_port, numbered};
 use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::redact::Names;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch06-udp-datagrams.md");
 const SENDING: Section = BOOK.section("6.1 Sending datagrams");
@@ -27,14 +34,16 @@ const REQUEST_REPLY: Section = BOOK.section("6.4 One request, one reply");
 const NUMBERING: Section = BOOK.section("6.5 Numbering requests");
 const RETRY: Section = BOOK.section("6.6 Timeout and retry");
 
-/// A UDP socket of the test's own, connected to `to`, with the test read timeout.
+/// A UDP socket of the test's own, connected to `to`, with the test read
+/// timeout.
 fn connected(to: SocketAddr) -> UdpSocket {
     let socket = net::udp();
     socket.connect(to).unwrap();
     socket
 }
 
-/// Receives one datagram with the test's own code, in a buffer large enough for any.
+/// Receives one datagram with the test's own code, in a buffer large enough for
+/// any.
 fn receive_whole(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buffer = vec![0; 65_536];
     let (len, from) = socket
@@ -100,9 +109,10 @@ fn send_each_sends_one_datagram_per_message() {
 // ---------------------------------------------------------------- 6.2
 
 // ANCHOR: receive_test
-/// Three datagrams sent, three received: each receive returns exactly one, even an empty
-/// one (a UDP read of 0 bytes is an empty datagram, not an end-of-file), and one that is
-/// longer than the 10 bytes asked for comes cut short, and says so.
+/// Three datagrams sent, three received: each receive returns exactly one, even
+/// an empty one (a UDP read of 0 bytes is an empty datagram, not an
+/// end-of-file), and one that is longer than the 10 bytes asked for comes cut
+/// short, and says so.
 #[test]
 fn receive_returns_one_datagram_per_call() {
     let sender = net::udp();
@@ -213,7 +223,8 @@ fn connect_to_takes_datagrams_from_the_server_only() {
         "what the server received",
         CONNECTED_UDP,
     );
-    // The stranger's datagram comes first, but the kernel drops it: not from the peer.
+    // The stranger's datagram comes first, but the kernel drops it: not from
+    // the peer.
     stranger.send_to(b"from a stranger", client).unwrap();
     server.send_to(b"from the server", client).unwrap();
     socket.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
@@ -261,13 +272,14 @@ fn connect_to_a_closed_port_reports_refused() {
     let socket = expect_ok(
         connect_to(closed),
         "connect_to(a closed port)",
-        "a connected UDP socket: connecting sends nothing, so nothing is refused yet",
+        "a connected UDP socket: connecting sends nothing, so nothing is \
+         refused yet",
         CONNECTED_UDP,
     );
     socket.set_read_timeout(Some(net::IO_TIMEOUT)).unwrap();
     socket.send(b"anyone?").unwrap();
-    // The ICMP "port unreachable" that answered the datagram comes back as an error on
-    // the next call on the connected socket.
+    // The ICMP "port unreachable" that answered the datagram comes back as an
+    // error on the next call on the connected socket.
     let mut buffer = [0; 64];
     expect_eq(
         socket.recv(&mut buffer).map_err(|e| e.kind()),
@@ -284,9 +296,14 @@ fn connect_to_a_closed_port_reports_refused() {
 fn exchange_returns_the_reply() {
     let echo = Echo::start();
     let socket = connected(echo.address);
-    let reply = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
-        exchange(&socket, &numbered(1, b"hello"), Duration::from_secs(2))
-    });
+    let reply = deadline::within(
+        deadline::DEFAULT,
+        "exchange()",
+        REQUEST_REPLY,
+        move || {
+            exchange(&socket, &numbered(1, b"hello"), Duration::from_secs(2))
+        },
+    );
     expect_eq(
         reply.map(|r| text(&r)).map_err(|e| e.kind()),
         Ok(text(&numbered(1, b"HELLO"))),
@@ -300,9 +317,15 @@ fn exchange_times_out_when_nobody_answers() {
     let silent = net::udp(); // receives, never answers
     let socket = connected(silent.local_addr().unwrap());
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
-        exchange(&socket, b"hello?", Duration::from_millis(100)).map_err(|e| e.kind())
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "exchange()",
+        REQUEST_REPLY,
+        move || {
+            exchange(&socket, b"hello?", Duration::from_millis(100))
+                .map_err(|e| e.kind())
+        },
+    );
     let waited = started.elapsed();
     expect_eq(
         result,
@@ -329,9 +352,15 @@ fn exchange_times_out_when_nobody_answers() {
 fn exchange_passes_refused_on() {
     let (_holder, closed) = closed_port();
     let socket = connected(closed);
-    let result = deadline::within(deadline::DEFAULT, "exchange()", REQUEST_REPLY, move || {
-        exchange(&socket, b"anyone?", Duration::from_secs(2)).map_err(|e| e.kind())
-    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "exchange()",
+        REQUEST_REPLY,
+        move || {
+            exchange(&socket, b"anyone?", Duration::from_secs(2))
+                .map_err(|e| e.kind())
+        },
+    );
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
@@ -363,7 +392,9 @@ fn encode_puts_the_id_first_in_network_byte_order() {
 
 #[test]
 fn decode_reads_what_encode_wrote() {
-    for (id, payload) in [(0, &b""[..]), (7, b"ping 7"), (u32::MAX, b"\x00\xff")] {
+    for (id, payload) in
+        [(0, &b""[..]), (7, b"ping 7"), (u32::MAX, b"\x00\xff")]
+    {
         let datagram = numbered(id, payload);
         expect_eq(
             decoded(&datagram),
@@ -414,19 +445,27 @@ fn call_completes_every_request_through_a_lossy_relay() {
         },
     );
     let socket = connected(relay.address);
-    let replies = deadline::within(deadline::DEFAULT, "call() 20 times", RETRY, move || {
-        (1..=20)
-            .map(|id| {
-                call(&socket, id, format!("ping {id}").as_bytes(), FAST).map_err(|e| e.to_string())
-            })
-            .collect::<Vec<_>>()
-    });
+    let replies = deadline::within(
+        deadline::DEFAULT,
+        "call() 20 times",
+        RETRY,
+        move || {
+            (1..=20)
+                .map(|id| {
+                    call(&socket, id, format!("ping {id}").as_bytes(), FAST)
+                        .map_err(|e| e.to_string())
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let counts = relay.finish();
     for (id, reply) in (1..=20).zip(replies) {
         expect_eq(
             reply.map(|r| text(&r)),
             Ok(format!("PING {id}")),
-            &format!("call({id}, \"ping {id}\") through a relay that loses a third"),
+            &format!(
+                "call({id}, \"ping {id}\") through a relay that loses a third"
+            ),
             RETRY,
         );
     }
@@ -455,9 +494,10 @@ fn call_gives_up_after_its_retry_budget() {
         timeout: Duration::from_millis(40),
     };
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
-        call(&socket, 9, b"ping 9", budget)
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
+            call(&socket, 9, b"ping 9", budget)
+        });
     let waited = started.elapsed();
     let counts = relay.finish();
     let error = result.expect_err("call() returned a reply no server sent");
@@ -497,7 +537,8 @@ fn call_skips_stale_and_malformed_replies() {
         attempts: 1,
         timeout: Duration::from_secs(2),
     };
-    // The server answers with two datagrams that are not the reply before the reply.
+    // The server answers with two datagrams that are not the reply before the
+    // reply.
     let answering = std::thread::spawn(move || {
         let (request, client) = receive_whole(&server);
         server.send_to(&numbered(6, b"PING 6"), client).unwrap(); // late reply to request 6
@@ -505,9 +546,10 @@ fn call_skips_stale_and_malformed_replies() {
         server.send_to(&numbered(7, b"PING 7"), client).unwrap();
         request
     });
-    let reply = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
-        call(&socket, 7, b"ping 7", patient)
-    });
+    let reply =
+        deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
+            call(&socket, 7, b"ping 7", patient)
+        });
     let request = answering
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -533,8 +575,9 @@ fn call_keeps_its_deadline_while_junk_arrives() {
         attempts: 2,
         timeout: Duration::from_millis(250),
     };
-    // The server never answers request 3. Every 20 ms, for 2 s or until the test is over,
-    // it sends a late reply to request 2 or a 1-byte datagram: never a silence of 250 ms.
+    // The server never answers request 3. Every 20 ms, for 2 s or until the
+    // test is over, it sends a late reply to request 2 or a 1-byte datagram:
+    // never a silence of 250 ms.
     let (stop, stopped) = mpsc::channel::<()>();
     thread::spawn(move || {
         let Ok((_, client)) = server.recv_from(&mut [0; 64]) else {
@@ -556,11 +599,12 @@ fn call_keeps_its_deadline_while_junk_arrives() {
         }
     });
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
-        call(&socket, 3, b"ping 3", budget)
-            .map(|r| text(&r))
-            .map_err(|e| e.kind())
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
+            call(&socket, 3, b"ping 3", budget)
+                .map(|r| text(&r))
+                .map_err(|e| e.kind())
+        });
     let waited = started.elapsed();
     drop(stop);
     expect_that(
@@ -588,9 +632,10 @@ fn call_stops_at_a_refused_port() {
         timeout: Duration::from_secs(1),
     };
     let started = Instant::now();
-    let result = deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
-        call(&socket, 1, b"ping 1", slow).map_err(|e| e.kind())
-    });
+    let result =
+        deadline::within(deadline::DEFAULT, "call()", RETRY, move || {
+            call(&socket, 1, b"ping 1", slow).map_err(|e| e.kind())
+        });
     expect_eq(
         result,
         Err(io::ErrorKind::ConnectionRefused),
@@ -607,8 +652,9 @@ fn call_stops_at_a_refused_port() {
 }
 
 // ANCHOR: relay_test
-/// Five requests through a relay that loses every third request and every third reply,
-/// with a timeout long enough that only a loss makes the client send again.
+/// Five requests through a relay that loses every third request and every third
+/// reply, with a timeout long enough that only a loss makes the client send
+/// again.
 #[test]
 fn call_exchange_through_the_lossy_relay() {
     let echo = Echo::start();
@@ -628,8 +674,9 @@ fn call_exchange_through_the_lossy_relay() {
     };
     deadline::within(deadline::DEFAULT, "call() 5 times", RETRY, move || {
         for id in 1..=5 {
-            let reply = call(&socket, id, format!("ping {id}").as_bytes(), patient)
-                .map(|r| String::from_utf8_lossy(&r).into_owned());
+            let reply =
+                call(&socket, id, format!("ping {id}").as_bytes(), patient)
+                    .map(|r| String::from_utf8_lossy(&r).into_owned());
             log.lock()
                 .unwrap()
                 .push(format!("client: call({id}) returned {reply:?}"));

@@ -1,11 +1,14 @@
-//! WebSocket opening requests as browsers send them, header for header, in their order.
+//! WebSocket opening requests as browsers send them, header for header, in
+//! their order.
 //!
-//! Both ask `ws://localhost:9001/chat` for the subprotocols `chat.v2` and `chat.v1` from a
-//! page served by `http://localhost:8000`. Only the keys are new random values. Chapter 10's
-//! tests use the same requests (`#[path = "../09-http-requests/browsers.rs"]`).
+//! Both ask `ws://localhost:9001/chat` for the subprotocols `chat.v2` and
+//! `chat.v1` from a page served by `http://localhost:8000`. Only the keys are
+//! new random values. Chapter 10's tests use the same requests (`#[path =
+//! "../09-http-requests/browsers.rs"]`).
 
 // ANCHOR: chrome
-/// Chrome 137 on Linux: `new WebSocket("ws://localhost:9001/chat", ["chat.v2", "chat.v1"])`.
+/// Chrome 137 on Linux: `new WebSocket("ws://localhost:9001/chat", ["chat.v2",
+/// "chat.v1"])`.
 pub const CHROME: &[&str] = &[
     "GET /chat HTTP/1.1",
     "Host: localhost:9001",
@@ -25,7 +28,8 @@ pub const CHROME: &[&str] = &[
 // ANCHOR_END: chrome
 
 // ANCHOR: firefox
-/// Firefox 139 on Linux, the same page. Note `Connection: keep-alive, Upgrade`: a list.
+/// Firefox 139 on Linux, the same page. Note `Connection: keep-alive, Upgrade`:
+/// a list.
 pub const FIREFOX: &[&str] = &[
     "GET /chat HTTP/1.1",
     "Host: localhost:9001",
@@ -48,7 +52,8 @@ pub const FIREFOX: &[&str] = &[
 ];
 // ANCHOR_END: firefox
 
-/// The bytes on the wire: each line ends in CRLF, and an empty line ends the head.
+/// The bytes on the wire: each line ends in CRLF, and an empty line ends the
+/// head.
 pub fn head(lines: &[&str]) -> Vec<u8> {
     let mut bytes = Vec::new();
     for line in lines {

@@ -1,28 +1,30 @@
-//! Checks for chapter 9, sections 9.1 to 9.3, 9.5 and 9.6: the request line, header
-//! fields, repeated headers, the response head and answering a bad head. Run them with
-//! `cargo test -p chapter-9`. Section 9.4, reading a head in pieces, is checked in
-//! `reading_in_pieces.rs`.
+//! Checks for chapter 9, sections 9.1 to 9.3, 9.5 and 9.6: the request line,
+//! header fields, repeated headers, the response head and answering a bad head.
+//! Run them with `cargo test -p chapter-9`. Section 9.4, reading a head in
+//! pieces, is checked in `reading_in_pieces.rs`.
 //!
-//! Everything here is sans-I/O, so the tests feed bytes and compare values and bytes:
-//! no sockets, no deadlines needed. Expected values are written out by hand or built from
-//! the test's own model, never by another exercise.
+//! Everything here is sans-I/O, so the tests feed bytes and compare values and
+//! bytes: no sockets, no deadlines needed. Expected values are written out by
+//! hand or built from the test's own model, never by another exercise.
 
 use std::fmt::Write as _;
 
 use chapter_9::{
-    HeadError, Header, Headers, RequestLine, Status, Version, parse_header_line,
-    parse_request_line, rejection, response_head,
+    HeadError, Header, Headers, RequestLine, Status, Version,
+    parse_header_line, parse_request_line, rejection, response_head,
 };
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch09-http-requests.md");
 const REQUEST_LINE: Section = BOOK.section("9.1 The request line");
 const HEADER_FIELD: Section = BOOK.section("9.2 A header field");
-const REPEATED_HEADERS: Section = BOOK.section("9.3 Repeated headers and token lists");
+const REPEATED_HEADERS: Section =
+    BOOK.section("9.3 Repeated headers and token lists");
 const RESPONSE_HEAD: Section = BOOK.section("9.5 Writing a response head");
 const BAD_HEAD: Section = BOOK.section("9.6 Answering a bad head");
 
-/// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for tables.
+/// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for
+/// tables.
 fn shown(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
 }
@@ -204,7 +206,8 @@ fn list_splits_values_at_commas_across_repeated_fields() {
         REPEATED_HEADERS,
     );
     expect_that(
-        fields.has_token("Connection", "upgrade") && !fields.has_token("Connection", "close"),
+        fields.has_token("Connection", "upgrade")
+            && !fields.has_token("Connection", "close"),
         "has_token(\"Connection\", ..) of `Connection: keep-alive, Upgrade`",
         "`upgrade` found in any case, `close` not found",
         format!("the list was {:?}", fields.list("Connection")),
@@ -243,7 +246,8 @@ fn response_head_writes_status_line_headers_and_empty_line() {
 
 #[test]
 fn response_head_for_each_status() {
-    let close: &[(&str, &str)] = &[("Connection", "close"), ("Content-Length", "0")];
+    let close: &[(&str, &str)] =
+        &[("Connection", "close"), ("Content-Length", "0")];
     let cases: [(Status, &[(&str, &str)]); 5] = [
         (
             Status::SwitchingProtocols,

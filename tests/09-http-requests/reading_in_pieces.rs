@@ -1,29 +1,36 @@
-//! Checks for chapter 9, section 9.4: reading a head that arrives in pieces, within limits.
-//! Run them with `cargo test -p chapter-9`.
+//! Checks for chapter 9, section 9.4: reading a head that arrives in pieces,
+//! within limits. Run them with `cargo test -p chapter-9`.
 //!
-//! Everything here is sans-I/O, so the tests feed bytes and compare values and bytes:
-//! no sockets, no deadlines needed. Expected values are written out by hand or built from
-//! the test's own model, never by another exercise.
+//! Everything here is sans-I/O, so the tests feed bytes and compare values and
+//! bytes: no sockets, no deadlines needed. Expected values are written out by
+//! hand or built from the test's own model, never by another exercise.
 
 mod browsers;
 
 use std::fmt::{self, Write as _};
 
-use chapter_9::{HeadError, Header, Headers, Limits, Progress, Request, RequestReader, Version};
+use chapter_9::{
+    HeadError, Header, Headers, Limits, Progress, Request, RequestReader,
+    Version,
+};
 use proptest::prelude::*;
 use support::hex::hex_bytes;
 use support::report::Failure;
-use support::{Book, Section, check_that, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, check_that, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch09-http-requests.md");
 const IN_PIECES: Section = BOOK.section("9.4 Reading a head in pieces");
 
-/// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for tables.
+/// Bytes as text with `\r`, `\n` and other non-printing bytes escaped, for
+/// tables.
 fn shown(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
 }
 
-/// A head as a person reads it: one line per field, values quoted so spaces show.
+/// A head as a person reads it: one line per field, values quoted so spaces
+/// show.
 fn render(request: &Request) -> String {
     let mut out = String::new();
     writeln!(out, "method:  {}", request.method).unwrap();
@@ -31,19 +38,36 @@ fn render(request: &Request) -> String {
     writeln!(out, "version: {:?}", request.version).unwrap();
     writeln!(out, "headers: {}", request.headers.len()).unwrap();
     for header in request.headers.iter() {
-        writeln!(
-            out,
-            "  {:<26}{:?}",
-            format!("{}:", header.name),
-            header.value
-        )
-        .unwrap();
+        let name = format!("{}:", header.name);
+        let value = format!("{:?}", header.value);
+        writeln!(out, "  {name:<26}{}", wrapped(&value, 28)).unwrap();
     }
     out
 }
 
-/// Feeds `pieces` one after another to a fresh reader, as successive reads would.
-/// Returns the request and how many bytes of the last piece it took, or the error.
+/// `text` broken at spaces into lines that end by column 80, each line after
+/// the first indented by `indent`: snapshots the book shows fit its column.
+fn wrapped(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut column = indent;
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 && column + 1 + word.len() > 80 {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            column = indent;
+        } else if i > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += word.len();
+    }
+    out
+}
+
+/// Feeds `pieces` one after another to a fresh reader, as successive reads
+/// would. Returns the request and how many bytes of the last piece it took, or
+/// the error.
 fn read_pieces<'a>(
     pieces: impl IntoIterator<Item = &'a [u8]>,
     limits: Limits,
@@ -57,8 +81,9 @@ fn read_pieces<'a>(
     Ok(None)
 }
 
-/// What one `feed()` returned, in one short line: for `Done`, its `consumed` and the
-/// request line, not the whole request (its Debug runs to a thousand characters).
+/// What one `feed()` returned, in one short line: for `Done`, its `consumed`
+/// and the request line, not the whole request (its Debug runs to a thousand
+/// characters).
 fn brief(progress: &Result<Progress, HeadError>) -> String {
     match progress {
         Ok(Progress::NeedMore) => "Ok(NeedMore)".to_string(),
@@ -74,12 +99,16 @@ fn brief(progress: &Result<Progress, HeadError>) -> String {
 }
 
 /// The whole of `bytes` in one read.
-fn read_all(bytes: &[u8], limits: Limits) -> Result<Option<(Request, usize)>, HeadError> {
+fn read_all(
+    bytes: &[u8],
+    limits: Limits,
+) -> Result<Option<(Request, usize)>, HeadError> {
     read_pieces([bytes], limits)
 }
 
-/// The request read from a browser's whole head in one piece, and the bytes consumed:
-/// anything but `Done` fails the test, saying what the reader returned instead.
+/// The request read from a browser's whole head in one piece, and the bytes
+/// consumed: anything but `Done` fails the test, saying what the reader
+/// returned instead.
 fn read_whole_head(bytes: &[u8], browser: &str) -> (Request, usize) {
     let what = format!("feed() of {browser}'s whole request in one piece");
     let expected = "Done with the parsed request";
@@ -155,8 +184,8 @@ fn reader_needs_more_until_the_last_byte_of_the_head() {
 #[test]
 fn reader_leaves_the_bytes_after_the_head_to_the_caller() {
     let head = browsers::head(browsers::FIREFOX);
-    // An eager client may send its first WebSocket frame right behind the head, and one
-    // IN_PIECES can return both.
+    // An eager client may send its first WebSocket frame right behind the head,
+    // and one IN_PIECES can return both.
     let frame = [
         0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
     ];
@@ -214,7 +243,9 @@ fn reader_skips_empty_lines_before_the_request_line() {
     let mut bytes = b"\r\n\r\n".to_vec();
     bytes.extend_from_slice(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     let found = read_all(&bytes, Limits::default()).map(|done| {
-        done.map(|(request, consumed)| (request.method, request.headers.len(), consumed))
+        done.map(|(request, consumed)| {
+            (request.method, request.headers.len(), consumed)
+        })
     });
     expect_eq(
         found,
@@ -259,18 +290,20 @@ fn reader_refuses_a_head_past_the_byte_limit() {
     let mut exact = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
     exact.resize(60, b'a');
     exact.extend_from_slice(b"\r\n\r\n");
-    let found = read_all(&exact, limits).map(|done| done.map(|(_, consumed)| consumed));
+    let found =
+        read_all(&exact, limits).map(|done| done.map(|(_, consumed)| consumed));
     expect_eq(
         found,
         Ok(Some(64)),
         "a head of exactly max_head_bytes",
         IN_PIECES,
     );
-    // ...also when more bytes (frames, say) come behind it in the same read: they are not
-    // the head's, so they do not count against its limit.
+    // ...also when more bytes (frames, say) come behind it in the same read:
+    // they are not the head's, so they do not count against its limit.
     let mut with_frames = exact.clone();
     with_frames.resize(exact.len() + 1000, 0x82);
-    let found = read_all(&with_frames, limits).map(|done| done.map(|(_, consumed)| consumed));
+    let found = read_all(&with_frames, limits)
+        .map(|done| done.map(|(_, consumed)| consumed));
     expect_eq(
         found,
         Ok(Some(64)),
@@ -278,8 +311,8 @@ fn reader_refuses_a_head_past_the_byte_limit() {
         IN_PIECES,
     );
 
-    // ...one byte more is not, and the reader stops holding bytes at the limit, however
-    // many arrive in one IN_PIECES.
+    // ...one byte more is not, and the reader stops holding bytes at the limit,
+    // however many arrive in one IN_PIECES.
     let mut reader = RequestReader::new(limits);
     let mut endless = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
     endless.resize(10_000, b'a');
@@ -306,7 +339,8 @@ fn reader_refuses_more_headers_than_the_limit() {
         max_headers: 3,
     };
     let three = b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
-    let found = read_all(three, limits).map(|done| done.map(|(r, _)| r.headers.len()));
+    let found =
+        read_all(three, limits).map(|done| done.map(|(r, _)| r.headers.len()));
     expect_eq(
         found,
         Ok(Some(3)),
@@ -369,15 +403,20 @@ fn reader_names_every_error() {
     let mut table = String::new();
     for (what, bytes) in &cases {
         match read_all(bytes, limits) {
-            Err(error) => writeln!(table, "{what}\n  {error:?}\n  {error}").unwrap(),
-            Ok(other) => writeln!(table, "{what}\n  not refused: {other:?}").unwrap(),
+            Err(error) => {
+                let said = wrapped(&error.to_string(), 2);
+                writeln!(table, "{what}\n  {error:?}\n  {said}").unwrap()
+            }
+            Ok(other) => {
+                writeln!(table, "{what}\n  not refused: {other:?}").unwrap()
+            }
         }
     }
     support::assert_snapshot!(IN_PIECES, table);
 }
 
-/// Generated bytes, shown as escaped text when proptest prints a failing input (not as a
-/// column of decimal numbers, one a line).
+/// Generated bytes, shown as escaped text when proptest prints a failing input
+/// (not as a column of decimal numbers, one a line).
 #[derive(Clone)]
 struct Bytes(Vec<u8>);
 
@@ -387,8 +426,8 @@ impl fmt::Debug for Bytes {
     }
 }
 
-/// Generated bytes that may run to thousands, shown short when proptest prints a failing
-/// input: see [`sampled`].
+/// Generated bytes that may run to thousands, shown short when proptest prints
+/// a failing input: see [`sampled`].
 #[derive(Clone)]
 struct LongBytes(Vec<u8>);
 
@@ -398,8 +437,8 @@ impl fmt::Debug for LongBytes {
     }
 }
 
-/// Bytes as their length and hex, only the first and last 8 when there are more than 16:
-/// `300 bytes: 47 45 54 20 2f 20 48 54 .. 61 61 61 61 61 61 61 61`.
+/// Bytes as their length and hex, only the first and last 8 when there are more
+/// than 16: `300 bytes: 47 45 54 20 2f 20 48 54 .. 61 61 61 61 61 61 61 61`.
 fn sampled(bytes: &[u8]) -> String {
     const END: usize = 8;
     let count = match bytes.len() {
@@ -416,31 +455,35 @@ fn sampled(bytes: &[u8]) -> String {
     )
 }
 
-/// A valid head and the request it must parse to, built by the test's own model.
+/// A valid head and the request it must parse to, built by the test's own
+/// model.
 fn valid_head() -> impl Strategy<Value = (Bytes, Request)> {
     let method = "[A-Z]{1,7}";
     let target = "/[a-z0-9/?=&%.-]{0,24}";
     let name = "[A-Za-z][A-Za-z0-9-]{0,15}";
-    // Visible characters at both ends, so the value is what is left after trimming.
+    // Visible characters at both ends, so the value is what is left after
+    // trimming.
     let value = "([!-~]([ -~]{0,30}[!-~])?)?";
     let padding = prop::sample::select(vec!["", " ", "  ", "\t", " \t "]);
     let field = (name, padding.clone(), value, padding);
-    (method, target, prop::collection::vec(field, 0..12)).prop_map(|(method, target, fields)| {
-        let mut bytes = format!("{method} {target} HTTP/1.1\r\n");
-        let mut headers = Headers::new();
-        for (name, before, value, after) in fields {
-            bytes.push_str(&format!("{name}:{before}{value}{after}\r\n"));
-            headers.push(Header::new(&name, &value));
-        }
-        bytes.push_str("\r\n");
-        let request = Request {
-            method,
-            target,
-            version: Version::Http11,
-            headers,
-        };
-        (Bytes(bytes.into_bytes()), request)
-    })
+    (method, target, prop::collection::vec(field, 0..12)).prop_map(
+        |(method, target, fields)| {
+            let mut bytes = format!("{method} {target} HTTP/1.1\r\n");
+            let mut headers = Headers::new();
+            for (name, before, value, after) in fields {
+                bytes.push_str(&format!("{name}:{before}{value}{after}\r\n"));
+                headers.push(Header::new(&name, &value));
+            }
+            bytes.push_str("\r\n");
+            let request = Request {
+                method,
+                target,
+                version: Version::Http11,
+                headers,
+            };
+            (Bytes(bytes.into_bytes()), request)
+        },
+    )
 }
 
 /// `bytes` cut at the given points (taken modulo its length) into pieces.
@@ -452,8 +495,8 @@ fn cut(bytes: &[u8], mut points: Vec<usize>) -> Vec<&[u8]> {
     points.windows(2).map(|w| &bytes[w[0]..w[1]]).collect()
 }
 
-/// What the reader made of the pieces, for a failure message: the request as a person
-/// reads it and the bytes it consumed, or the error.
+/// What the reader made of the pieces, for a failure message: the request as a
+/// person reads it and the bytes it consumed, or the error.
 fn outcome(result: &Result<Option<(Request, usize)>, HeadError>) -> String {
     match result {
         Ok(Some((request, consumed))) => {
@@ -465,16 +508,18 @@ fn outcome(result: &Result<Option<(Request, usize)>, HeadError>) -> String {
 }
 
 // The property tests return an error instead of panicking
-// (`check_that(..).map_err(TestCaseError::fail)?`): proptest then shrinks a failing case
-// quietly and prints one message, for the smallest input it found.
+// (`check_that(..).map_err(TestCaseError::fail)?`): proptest then shrinks a
+// failing case quietly and prints one message, for the smallest input it found.
 
 proptest! {
-    // Failures are shown, not saved: the tests must not write files into the workbook.
+    // Failures are shown, not saved: the tests must not write files into the
+    // workbook.
     #![proptest_config(ProptestConfig {
         cases: 200,
         failure_persistence: None,
-        // Shrinking a failing input of 2 KiB down to the bytes that matter takes a few
-        // thousand steps (each well under a millisecond), more than the default 800.
+        // Shrinking a failing input of 2 KiB down to the bytes that matter
+        // takes a few thousand steps (each well under a millisecond), more than
+        // the default 800.
         max_shrink_iters: 20_000,
         ..ProptestConfig::default()
     })]
@@ -508,7 +553,8 @@ proptest! {
             }
         }
         let expected = Ok(Some((expected, head.len())));
-        let quoted: Vec<String> = pieces.iter().map(|p| format!("\"{}\"", shown(p))).collect();
+        let quoted: Vec<String> =
+            pieces.iter().map(|p| format!("\"{}\"", shown(p))).collect();
         let what = format!(
             "feed() of a valid head and {} bytes after it, in the pieces {}",
             after.len(),

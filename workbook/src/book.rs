@@ -354,24 +354,6 @@ pub const LISTING_WIDTH: usize = 80;
 /// root). Their lines are counted and named in a note, but do not fail `verify`. Fix the
 /// lines, then remove the file from this list; the goal is an empty list.
 const WIDE_LISTINGS_TO_FIX: &[&str] = &[
-    // Tests of chapters 1-6 and 9 (the foundation helper's files while issue 8 is open).
-    "tests/01-creating-sockets/creating_sockets.rs",
-    "tests/02-binding-and-listening/binding_and_listening.rs",
-    "tests/03-connecting-and-accepting/connecting_and_accepting.rs",
-    "tests/03-connecting-and-accepting/servers.rs",
-    "tests/04-byte-streams/byte_streams.rs",
-    "tests/04-byte-streams/framing_by_length.rs",
-    "tests/04-byte-streams/peers.rs",
-    "tests/04-byte-streams/protocol.rs",
-    "tests/05-closing/closing.rs",
-    "tests/05-closing/snapshots/closing__abort_is_seen_as_a_reset_not_an_end_of_file.snap",
-    "tests/05-closing/snapshots/closing__request_reply_close_sequence.snap",
-    "tests/06-udp-datagrams/peers.rs",
-    "tests/06-udp-datagrams/udp_datagrams.rs",
-    "tests/09-http-requests/http_requests.rs",
-    "tests/09-http-requests/reading_in_pieces.rs",
-    "tests/09-http-requests/snapshots/reading_in_pieces__reader_names_every_error.snap",
-    "tests/09-http-requests/snapshots/reading_in_pieces__reader_parses_a_chrome_upgrade_request.snap",
     // Chapters 10-12 and the fuzz targets (the core helper fixes these for issue 10).
     "chapters/10-opening-handshake/Cargo.toml",
     "chapters/10-opening-handshake/src/accept.rs",
