@@ -78,13 +78,48 @@ pub fn test_section_problems(root: &Path, chapter: &Chapter) -> Vec<String> {
         let Ok(text) = std::fs::read_to_string(dir.join(&relative)) else {
             continue;
         };
+        let style_to_fix = SECTION_STYLE_TO_FIX.contains(&shown.as_str());
         for (line, problem) in sections_in_test_file(&text, |page| {
             std::fs::read_to_string(root.join("book/src").join(page)).ok()
         }) {
-            problems.push(format!("{shown}:{line}: {problem}"));
+            if style_to_fix && problem.is_style() {
+                continue;
+            }
+            problems.push(format!("{shown}:{line}: {}", problem.text()));
         }
     }
     problems
+}
+
+/// Test files not yet brought to the convention (sections as constants), while
+/// issue 10 is open: their sections must still be headings of the page. Empty
+/// this list as each file is converted.
+const SECTION_STYLE_TO_FIX: &[&str] = &[
+    "tests/10-opening-handshake/opening_handshake.rs",
+    "tests/11-frames/frames.rs",
+    "tests/12-messages-and-close/connection.rs",
+    "tests/12-messages-and-close/validation.rs",
+];
+
+/// What is wrong with one section a test names.
+#[derive(Debug, PartialEq)]
+enum SectionProblem {
+    /// Against the convention: not a constant, or not the heading written out.
+    Style(String),
+    /// The section does not exist: not a heading of its page, or no page.
+    Missing(String),
+}
+
+impl SectionProblem {
+    fn is_style(&self) -> bool {
+        matches!(self, SectionProblem::Style(_))
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            SectionProblem::Style(text) | SectionProblem::Missing(text) => text,
+        }
+    }
 }
 
 /// `(line number, problem)` for each section in a test file that breaks the convention
@@ -92,7 +127,7 @@ pub fn test_section_problems(root: &Path, chapter: &Chapter) -> Vec<String> {
 fn sections_in_test_file(
     text: &str,
     page_text: impl Fn(&str) -> Option<String>,
-) -> Vec<(usize, String)> {
+) -> Vec<(usize, SectionProblem)> {
     let lines: Vec<&str> = text.lines().collect();
     // `const NAME: Book = Book::page("file.md");`
     let books: Vec<(&str, &str)> = lines
@@ -109,9 +144,11 @@ fn sections_in_test_file(
             if !line[at..].starts_with(".section(\"") {
                 problems.push((
                     index + 1,
-                    "write the heading itself here, in a `const ...: Section = \
-                     BOOK.section(\"N.M Heading\")` at the top of the file"
-                        .to_string(),
+                    SectionProblem::Style(
+                        "write the heading itself here, in a `const ...: Section = \
+                         BOOK.section(\"N.M Heading\")` at the top of the file"
+                            .to_string(),
+                    ),
                 ));
                 continue;
             }
@@ -134,26 +171,31 @@ fn sections_in_test_file(
             if !is_const {
                 problems.push((
                     number,
-                    format!(
+                    SectionProblem::Style(format!(
                         "name the section \"{heading}\" once, as a `const ...: Section` at \
                          the top of the file, and use that constant here"
-                    ),
+                    )),
                 ));
             }
             let Some((_, page)) = books.iter().find(|(name, _)| *name == receiver) else {
                 problems.push((
                     number,
-                    format!("`{receiver}` is not a `const {receiver}: Book = Book::page(..)` of this file"),
+                    SectionProblem::Missing(format!(
+                        "`{receiver}` is not a `const {receiver}: Book = \
+                         Book::page(..)` of this file"
+                    )),
                 ));
                 continue;
             };
-            match page_text(page) {
-                None => problems.push((number, format!("cannot read book/src/{page}"))),
-                Some(page_text) if !headings(&page_text).contains(&heading) => problems.push((
-                    number,
-                    format!("book/src/{page} has no heading \"{heading}\""),
-                )),
-                Some(_) => {}
+            let missing = match page_text(page) {
+                None => Some(format!("cannot read book/src/{page}")),
+                Some(text) if !headings(&text).contains(&heading) => {
+                    Some(format!("book/src/{page} has no heading \"{heading}\""))
+                }
+                Some(_) => None,
+            };
+            if let Some(missing) = missing {
+                problems.push((number, SectionProblem::Missing(missing)));
             }
         }
     }
@@ -514,14 +556,11 @@ fn a_test() {
         assert_eq!(lines, vec![6, 8, 9, 9, 10], "{problems:#?}");
         assert_eq!(
             problems[0].1,
-            "book/src/ch04.md has no heading \"4.9 Not there\""
+            SectionProblem::Missing("book/src/ch04.md has no heading \"4.9 Not there\"".into())
         );
-        assert!(
-            problems[1]
-                .1
-                .starts_with("name the section \"4.2 Partial reads\" once")
-        );
-        assert!(problems[3].1.contains("`OTHER` is not a"));
+        assert!(problems[1].1.is_style());
+        assert!(problems[3].1.text().contains("`OTHER` is not a"));
+        assert!(problems[4].1.is_style());
     }
 
     #[test]
