@@ -20,12 +20,14 @@ use chapter_7::{
     Drained, MAX_LINE, MAX_OUTPUT, Service, Stats, complete_lines, drain, flush,
 };
 use running::{
-    End, PATIENCE, Running, client, expect_echo, expect_receives, pattern,
-    receive, receive_until_closed, tiny_send_buffer_listener,
-    tiny_window_client,
+    End, PATIENCE, Running, client, expect_echo, expect_receives,
+    large_buffer_listener, large_window_client, pattern, receive,
+    receive_until_closed, tiny_send_buffer_listener, tiny_window_client,
 };
 use support::net;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch07-event-loop-with-mio.md");
 const DRAIN: Section = BOOK.section("7.1 Reading until WouldBlock");
@@ -450,8 +452,25 @@ fn accepts_clients_that_arrive_while_it_runs() {
 #[test]
 fn writable_interest_is_off_while_nothing_waits() {
     server_test("an idle server", WRITABLE_INTEREST, move || {
-        let server = Running::new(Service::Echo, WRITABLE_INTEREST);
-        let mut clients: Vec<_> = (0..3).map(|_| client(server.addr)).collect();
+        let server = Running::start(
+            tiny_send_buffer_listener(),
+            Service::Echo,
+            WRITABLE_INTEREST,
+        );
+        let mut clients = vec![
+            tiny_window_client(server.addr),
+            client(server.addr),
+            client(server.addr),
+        ];
+        // A large echo first: the server's writes are cut short, so writable
+        // interest goes on, and must go off again once it is all sent.
+        expect_echo(
+            &server,
+            &mut clients[0],
+            &pattern(64 * 1024),
+            "a 64 KiB echo through a tiny send buffer",
+            WRITABLE_INTEREST,
+        );
         for round in 0..20 {
             for stream in &mut clients {
                 let message = format!("round {round}\n");
@@ -471,16 +490,20 @@ fn writable_interest_is_off_while_nothing_waits() {
             idle == 0,
             "wake-ups of the loop in 300 ms with nothing to do",
             "0: no client sends, nothing waits to be sent",
-            format!("{idle}: writable interest left on?"),
+            format!(
+                "{idle}: writable interest left on? or a poll that timed \
+                 out counted as a wake-up?"
+            ),
             WRITABLE_INTEREST,
         );
         let vain = server.count(|s| &s.idle_writable);
         expect_that(
             vain == 0,
-            "writable events with nothing to send, over 60 echoes",
+            "writable events with nothing to send, over 61 echoes",
             "0: writable interest is on only while output waits",
             format!(
-                "{vain}: writable interest left on after the output was sent"
+                "{vain}: writable interest left on after the output was sent \
+                 (turned on for the 64 KiB echo, never off again?)"
             ),
             WRITABLE_INTEREST,
         );
@@ -580,6 +603,49 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
     });
 }
 // ANCHOR_END: burst_test
+
+#[test]
+fn echo_reads_on_after_a_burst_fills_its_output() {
+    server_test("a burst larger than MAX_OUTPUT", ECHO, move || {
+        // The whole burst waits in the server's socket before its loop
+        // starts, and the server's large send buffer takes MAX_OUTPUT in
+        // one write: drain stops Full, the flush empties the output, and
+        // no event will come for the rest.
+        let listener = large_buffer_listener();
+        let mut stream = large_window_client(listener.local_addr().unwrap());
+        let message = pattern(MAX_OUTPUT + MAX_OUTPUT / 4);
+        let mut writer = stream.try_clone().unwrap();
+        let burst = message.clone();
+        let sender = thread::spawn(move || writer.write_all(&burst));
+        thread::sleep(Duration::from_millis(100));
+        let server = Running::start(listener, Service::Echo, ECHO);
+        let (got, end) =
+            receive(&server, &mut stream, message.len(), PATIENCE, ECHO);
+        expect_that(
+            end == End::Complete,
+            &format!(
+                "the echo of {} KiB in one write (MAX_OUTPUT is {} KiB)",
+                message.len() / 1024,
+                MAX_OUTPUT / 1024
+            ),
+            "all of it",
+            format!(
+                "{} bytes, then {end:?}: drain stopped Full, the flush \
+                 made room, and echo did not drain again?",
+                got.len()
+            ),
+            ECHO,
+        );
+        expect_bytes(&got, &message, "the echo", ECHO);
+        expect_ok(
+            sender.join().unwrap(),
+            "the client's write of the burst",
+            "Ok: the server read all of it",
+            ECHO,
+        );
+        server.stop(ECHO);
+    });
+}
 
 // ANCHOR: slow_echo_test
 #[test]
@@ -797,6 +863,40 @@ fn chat_sends_only_whole_lines() {
             "what bob got next",
             CHAT,
         );
+        server.stop(CHAT);
+    });
+}
+
+#[test]
+fn chat_sends_a_backlog_through_a_tiny_send_buffer() {
+    server_test("a chat line backlog, sent in pieces", CHAT, move || {
+        // The server's writes to bob are cut short: what fan_out could not
+        // send must wait for bob's writable events.
+        let server =
+            Running::start(tiny_send_buffer_listener(), Service::Chat, CHAT);
+        let mut ann = client(server.addr);
+        let mut bob = tiny_window_client(server.addr);
+        server.wait_for_accepted(2, CHAT);
+        let line = [vec![b'y'; 1023], vec![b'\n']].concat();
+        let lines = line.repeat(64);
+        ann.write_all(&lines).unwrap();
+        // Bob reads only once the server has handled every line: from then
+        // on, only writable events can move the rest of bob's output.
+        thread::sleep(Duration::from_millis(200));
+        let (got, end) =
+            receive(&server, &mut bob, lines.len(), PATIENCE, CHAT);
+        expect_that(
+            end == End::Complete,
+            "what bob got of ann's 64 lines (64 KiB in one write)",
+            "all of it, though the server's writes to bob are partial",
+            format!(
+                "{} bytes, then {end:?}: fan_out left the rest in bob's \
+                 output without asking for writable events?",
+                got.len()
+            ),
+            CHAT,
+        );
+        expect_bytes(&got, &lines, "what bob got", CHAT);
         server.stop(CHAT);
     });
 }

@@ -298,6 +298,33 @@ pub fn tiny_send_buffer_listener() -> TcpListener {
     socket.into()
 }
 
+/// The kernel buffer size [`large_buffer_listener`] and
+/// [`large_window_client`] ask for. Linux caps it at `net.core.rmem_max` and
+/// `wmem_max` (and then doubles it).
+const LARGE_BUFFER: usize = 1 << 20;
+
+/// A listener whose accepted sockets have large receive and send buffers, so
+/// that more than `MAX_OUTPUT` can wait in one, and one write can take it.
+pub fn large_buffer_listener() -> TcpListener {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(LARGE_BUFFER).unwrap();
+    socket.set_send_buffer_size(LARGE_BUFFER).unwrap();
+    socket.bind(&net::loopback_v4().into()).unwrap();
+    socket.listen(128).unwrap();
+    socket.into()
+}
+
+/// A client with large receive and send buffers.
+pub fn large_window_client(addr: SocketAddr) -> TcpStream {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(LARGE_BUFFER).unwrap();
+    socket.set_send_buffer_size(LARGE_BUFFER).unwrap();
+    socket
+        .connect_timeout(&addr.into(), net::IO_TIMEOUT)
+        .unwrap();
+    net::with_timeouts(socket.into())
+}
+
 /// `len` bytes that do not repeat soon, so a lost, doubled or
 /// moved piece shows.
 pub fn pattern(len: usize) -> Vec<u8> {
