@@ -490,6 +490,44 @@ fn accepts_clients_that_arrive_while_it_runs() {
     });
 }
 
+#[test]
+fn a_client_that_arrives_after_a_close_leaves_the_others_alone() {
+    server_test(
+        "a client that arrives after another left",
+        ACCEPT_ALL,
+        || {
+            let server = Running::new(Service::Echo, ACCEPT_ALL);
+            let mut ann = server.client();
+            let mut bob = server.client();
+            expect_echo(&server, &mut ann, b"ann\n", "ann's echo", ACCEPT_ALL);
+            expect_echo(&server, &mut bob, b"bob\n", "bob's echo", ACCEPT_ALL);
+            // Ann leaves, and the server closes her connection.
+            ann.shutdown(Shutdown::Write).unwrap();
+            let (_, end) = receive(&server, &mut ann, 1, PATIENCE, ACCEPT_ALL);
+            expect_eq(end, End::Eof, "ann's end after she left", ACCEPT_ALL);
+            // Then cat arrives: his token must be one no open connection has.
+            let mut cat = server.client();
+            expect_echo(&server, &mut cat, b"cat\n", "cat's echo", ACCEPT_ALL);
+            let message = b"bob again\n";
+            server.send(&mut bob, message);
+            let (got, end) =
+                receive(&server, &mut bob, message.len(), PATIENCE, ACCEPT_ALL);
+            expect_that(
+                end == End::Complete,
+                "bob's echo after cat arrived",
+                "bob still served: a new connection never takes an open one's token",
+                format!(
+                    "{} bytes, then {end:?}: cat given bob's token, replacing bob \
+                 in connections? (a fresh one from next_token every time)",
+                    got.len()
+                ),
+                ACCEPT_ALL,
+            );
+            server.stop(ACCEPT_ALL);
+        },
+    );
+}
+
 // ------------------------------------------------------------ 7.4 interest
 
 // ANCHOR: idle_test

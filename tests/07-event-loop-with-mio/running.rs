@@ -189,7 +189,8 @@ impl Running {
                     what: "connections the server accepted".into(),
                     expected: format!("{clients} within {PATIENCE:?}"),
                     found: if accepted == 0 {
-                        format!("{accepted}")
+                        "0: none accepted, or not counted in stats.accepted?"
+                            .into()
                     } else {
                         format!(
                             "{accepted}: accepting only one connection per \
