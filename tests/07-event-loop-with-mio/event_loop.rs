@@ -20,12 +20,14 @@ use chapter_7::{
     Drained, MAX_LINE, MAX_OUTPUT, Service, Stats, complete_lines, drain, flush,
 };
 use running::{
-    End, PATIENCE, Running, client, expect_echo, expect_receives, pattern,
-    receive, receive_until_closed, tiny_send_buffer_listener,
-    tiny_window_client,
+    End, PATIENCE, Running, expect_echo, expect_receives,
+    large_buffer_listener, large_window_client, pattern, receive,
+    receive_until_closed, tiny_send_buffer_listener, tiny_window_client,
 };
 use support::net;
-use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_that};
+use support::{
+    Book, Section, deadline, expect_bytes, expect_eq, expect_ok, expect_that,
+};
 
 const BOOK: Book = Book::page("ch07-event-loop-with-mio.md");
 const DRAIN: Section = BOOK.section("7.1 Reading until WouldBlock");
@@ -137,6 +139,28 @@ struct Full;
 impl Write for Full {
     fn write(&mut self, _: &[u8]) -> io::Result<usize> {
         Ok(0)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer that takes 3 bytes a call until it holds `room`, then fails as a
+/// connection the peer reset.
+struct Breaking {
+    taken: Vec<u8>,
+    room: usize,
+}
+
+impl Write for Breaking {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = bytes.len().min(3).min(self.room - self.taken.len());
+        if n == 0 {
+            return Err(ErrorKind::ConnectionReset.into());
+        }
+        self.taken.extend_from_slice(&bytes[..n]);
+        Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -329,6 +353,27 @@ fn flush_reports_a_socket_that_takes_nothing() {
 }
 
 #[test]
+fn flush_removes_what_was_sent_before_an_error() {
+    let mut socket = Breaking {
+        taken: Vec::new(),
+        room: 6,
+    };
+    let mut pending = b"abcdefghij".to_vec();
+    expect_eq(
+        kind(flush(&mut socket, &mut pending)),
+        Err(ErrorKind::ConnectionReset),
+        "flush() to a socket that takes 6 bytes, then is reset",
+        PARTIAL_WRITES,
+    );
+    expect_eq(
+        (text(&socket.taken), text(&pending)),
+        ("abcdef".to_string(), "ghij".to_string()),
+        "(what the socket took, what flush() left pending)",
+        PARTIAL_WRITES,
+    );
+}
+
+#[test]
 fn flush_returns_at_once_when_the_send_buffer_fills() {
     // The peer never reads: the kernel's buffers fill up long before 32 MiB.
     let (_peer, socket) = net::connected_pair();
@@ -380,11 +425,12 @@ fn accepts_every_connection_that_waited_for_one_event() {
             // sees one event.
             let listener = net::listener();
             let addr = listener.local_addr().unwrap();
-            let mut clients: Vec<_> = (0..20).map(|_| client(addr)).collect();
+            let mut clients: Vec<_> =
+                (0..20).map(|_| net::connect(addr).unwrap()).collect();
             let server = Running::start(listener, Service::Echo, ACCEPT_ALL);
             for (i, stream) in clients.iter_mut().enumerate() {
                 let message = format!("client {i}\n");
-                stream.write_all(message.as_bytes()).unwrap();
+                server.send(stream, message.as_bytes());
                 let (got, end) = receive(
                     &server,
                     stream,
@@ -423,7 +469,7 @@ fn accepts_clients_that_arrive_while_it_runs() {
         let server = Running::new(Service::Echo, ACCEPT_ALL);
         let mut clients = Vec::new();
         for i in 0..5 {
-            let mut stream = client(server.addr);
+            let mut stream = server.client();
             let message = format!("client {i}\n");
             expect_echo(
                 &server,
@@ -444,14 +490,69 @@ fn accepts_clients_that_arrive_while_it_runs() {
     });
 }
 
+#[test]
+fn a_client_that_arrives_after_a_close_leaves_the_others_alone() {
+    server_test(
+        "a client that arrives after another left",
+        ACCEPT_ALL,
+        || {
+            let server = Running::new(Service::Echo, ACCEPT_ALL);
+            let mut ann = server.client();
+            let mut bob = server.client();
+            expect_echo(&server, &mut ann, b"ann\n", "ann's echo", ACCEPT_ALL);
+            expect_echo(&server, &mut bob, b"bob\n", "bob's echo", ACCEPT_ALL);
+            // Ann leaves, and the server closes her connection.
+            ann.shutdown(Shutdown::Write).unwrap();
+            let (_, end) = receive(&server, &mut ann, 1, PATIENCE, ACCEPT_ALL);
+            expect_eq(end, End::Eof, "ann's end after she left", ACCEPT_ALL);
+            // Then cat arrives: his token must be one no open connection has.
+            let mut cat = server.client();
+            expect_echo(&server, &mut cat, b"cat\n", "cat's echo", ACCEPT_ALL);
+            let message = b"bob again\n";
+            server.send(&mut bob, message);
+            let (got, end) =
+                receive(&server, &mut bob, message.len(), PATIENCE, ACCEPT_ALL);
+            expect_that(
+                end == End::Complete,
+                "bob's echo after cat arrived",
+                "bob still served: a new connection never takes an open one's token",
+                format!(
+                    "{} bytes, then {end:?}: cat given bob's token, replacing bob \
+                 in connections? (a fresh one from next_token every time)",
+                    got.len()
+                ),
+                ACCEPT_ALL,
+            );
+            server.stop(ACCEPT_ALL);
+        },
+    );
+}
+
 // ------------------------------------------------------------ 7.4 interest
 
 // ANCHOR: idle_test
 #[test]
 fn writable_interest_is_off_while_nothing_waits() {
     server_test("an idle server", WRITABLE_INTEREST, move || {
-        let server = Running::new(Service::Echo, WRITABLE_INTEREST);
-        let mut clients: Vec<_> = (0..3).map(|_| client(server.addr)).collect();
+        let server = Running::start(
+            tiny_send_buffer_listener(),
+            Service::Echo,
+            WRITABLE_INTEREST,
+        );
+        let mut clients = vec![
+            tiny_window_client(server.addr),
+            server.client(),
+            server.client(),
+        ];
+        // A large echo first: the server's writes are cut short, so writable
+        // interest goes on, and must go off again once it is all sent.
+        expect_echo(
+            &server,
+            &mut clients[0],
+            &pattern(64 * 1024),
+            "a 64 KiB echo through a tiny send buffer",
+            WRITABLE_INTEREST,
+        );
         for round in 0..20 {
             for stream in &mut clients {
                 let message = format!("round {round}\n");
@@ -471,16 +572,20 @@ fn writable_interest_is_off_while_nothing_waits() {
             idle == 0,
             "wake-ups of the loop in 300 ms with nothing to do",
             "0: no client sends, nothing waits to be sent",
-            format!("{idle}: writable interest left on?"),
+            format!(
+                "{idle}: writable interest left on? or a poll that timed \
+                 out counted as a wake-up?"
+            ),
             WRITABLE_INTEREST,
         );
         let vain = server.count(|s| &s.idle_writable);
         expect_that(
             vain == 0,
-            "writable events with nothing to send, over 60 echoes",
+            "writable events with nothing to send, over 61 echoes",
             "0: writable interest is on only while output waits",
             format!(
-                "{vain}: writable interest left on after the output was sent"
+                "{vain}: writable interest left on after the output was sent \
+                 (turned on for the 64 KiB echo, never off again?)"
             ),
             WRITABLE_INTEREST,
         );
@@ -505,7 +610,7 @@ fn a_large_echo_arrives_whole_through_a_tiny_send_buffer() {
             );
             let mut stream = tiny_window_client(server.addr);
             let message = pattern(MAX_OUTPUT * 3 / 4);
-            stream.write_all(&message).unwrap();
+            server.send(&mut stream, &message);
             let (got, end) = receive(
                 &server,
                 &mut stream,
@@ -537,7 +642,7 @@ fn a_large_echo_arrives_whole_through_a_tiny_send_buffer() {
 fn echo_sends_back_what_a_client_sends() {
     server_test("an echo", ECHO, move || {
         let server = Running::new(Service::Echo, ECHO);
-        let mut stream = client(server.addr);
+        let mut stream = server.client();
         expect_echo(
             &server,
             &mut stream,
@@ -555,12 +660,12 @@ fn echo_sends_back_what_a_client_sends() {
 fn echo_answers_a_whole_burst_before_the_next_one() {
     server_test("two bursts", ECHO, move || {
         let server = Running::new(Service::Echo, ECHO);
-        let mut stream = client(server.addr);
+        let mut stream = server.client();
         for burst in 1..=2 {
             // One write of 192 KiB: the server is told once, and must
             // read it all.
             let message = pattern(MAX_OUTPUT * 3 / 4);
-            stream.write_all(&message).unwrap();
+            server.send(&mut stream, &message);
             let (got, end) =
                 receive(&server, &mut stream, message.len(), PATIENCE, ECHO);
             expect_that(
@@ -581,12 +686,55 @@ fn echo_answers_a_whole_burst_before_the_next_one() {
 }
 // ANCHOR_END: burst_test
 
+#[test]
+fn echo_reads_on_after_a_burst_fills_its_output() {
+    server_test("a burst larger than MAX_OUTPUT", ECHO, move || {
+        // The whole burst waits in the server's socket before its loop
+        // starts, and the server's large send buffer takes MAX_OUTPUT in
+        // one write: drain stops Full, the flush empties the output, and
+        // no event will come for the rest.
+        let listener = large_buffer_listener();
+        let mut stream = large_window_client(listener.local_addr().unwrap());
+        let message = pattern(MAX_OUTPUT + MAX_OUTPUT / 4);
+        let mut writer = stream.try_clone().unwrap();
+        let burst = message.clone();
+        let sender = thread::spawn(move || writer.write_all(&burst));
+        thread::sleep(Duration::from_millis(100));
+        let server = Running::start(listener, Service::Echo, ECHO);
+        let (got, end) =
+            receive(&server, &mut stream, message.len(), PATIENCE, ECHO);
+        expect_that(
+            end == End::Complete,
+            &format!(
+                "the echo of {} KiB in one write (MAX_OUTPUT is {} KiB)",
+                message.len() / 1024,
+                MAX_OUTPUT / 1024
+            ),
+            "all of it",
+            format!(
+                "{} bytes, then {end:?}: drain stopped Full, the flush \
+                 made room, and echo did not drain again?",
+                got.len()
+            ),
+            ECHO,
+        );
+        expect_bytes(&got, &message, "the echo", ECHO);
+        expect_ok(
+            sender.join().unwrap(),
+            "the client's write of the burst",
+            "Ok: the server read all of it",
+            ECHO,
+        );
+        server.stop(ECHO);
+    });
+}
+
 // ANCHOR: slow_echo_test
 #[test]
 fn echo_disconnects_a_client_that_never_reads() {
     server_test("a client that sends and never reads", ECHO, move || {
         let server = Running::new(Service::Echo, ECHO);
-        let mut other = client(server.addr);
+        let mut other = server.client();
         let mut slow = tiny_window_client(server.addr);
         // Its echo cannot go anywhere: the server must not keep it all.
         let chunk = pattern(1 << 20);
@@ -610,7 +758,8 @@ fn echo_disconnects_a_client_that_never_reads() {
             ),
             format!(
                 "{sent} bytes taken, then {outcome}: the server \
-                 buffers without bound, or stopped reading"
+                 buffers without bound, or stopped reading ({})",
+                server.summary()
             ),
             ECHO,
         );
@@ -633,7 +782,7 @@ fn echo_disconnects_a_client_that_never_reads() {
 fn a_client_that_closes_is_closed_and_forgotten() {
     server_test("a client that closes", EVENT_LOOP, move || {
         let server = Running::new(Service::Echo, EVENT_LOOP);
-        let mut stream = client(server.addr);
+        let mut stream = server.client();
         expect_echo(
             &server,
             &mut stream,
@@ -643,10 +792,15 @@ fn a_client_that_closes_is_closed_and_forgotten() {
         );
         stream.shutdown(Shutdown::Write).unwrap();
         let (got, end) = receive(&server, &mut stream, 1, PATIENCE, EVENT_LOOP);
-        expect_eq(
-            (got.len(), end),
-            (0, End::Eof),
-            "what the client reads after it closed its side: (bytes, end)",
+        expect_that(
+            got.is_empty() && end == End::Eof,
+            "what the client reads after it closed its side",
+            "the end of the stream: the server closed the connection too",
+            format!(
+                "{} bytes, then {end:?}: the connection kept open after \
+                 a read returned 0 (Drained::Closed)?",
+                got.len()
+            ),
             EVENT_LOOP,
         );
         expect_eq(server.count(|s| &s.closed), 1, "stats.closed", EVENT_LOOP);
@@ -658,7 +812,7 @@ fn a_client_that_closes_is_closed_and_forgotten() {
 fn run_returns_soon_after_stop_is_set() {
     server_test("stopping the loop", EVENT_LOOP, move || {
         let server = Running::new(Service::Echo, EVENT_LOOP);
-        let mut stream = client(server.addr);
+        let mut stream = server.client();
         expect_echo(&server, &mut stream, b"ping\n", "the echo", EVENT_LOOP);
         server.stop(EVENT_LOOP);
     });
@@ -669,14 +823,11 @@ fn run_returns_soon_after_stop_is_set() {
 fn serves_200_clients_at_once_on_one_thread() {
     server_test("200 clients", EVENT_LOOP, move || {
         let server = Running::new(Service::Echo, EVENT_LOOP);
-        let mut clients: Vec<_> =
-            (0..200).map(|_| client(server.addr)).collect();
+        let mut clients: Vec<_> = (0..200).map(|_| server.client()).collect();
         // Everyone speaks first, then everyone listens: 200 connections
         // open at once.
         for (i, stream) in clients.iter_mut().enumerate() {
-            stream
-                .write_all(format!("client {i}\n").as_bytes())
-                .unwrap();
+            server.send(stream, format!("client {i}\n").as_bytes());
         }
         for (i, stream) in clients.iter_mut().enumerate() {
             let message = format!("client {i}\n");
@@ -729,12 +880,12 @@ fn complete_lines_takes_whole_lines_only() {
 fn chat_sends_each_line_to_every_other_client() {
     server_test("a chat of three", CHAT, move || {
         let server = Running::new(Service::Chat, CHAT);
-        let mut ann = client(server.addr);
-        let mut bob = client(server.addr);
-        let mut cat = client(server.addr);
+        let mut ann = server.client();
+        let mut bob = server.client();
+        let mut cat = server.client();
         // Everyone is accepted before anyone speaks.
         server.wait_for_accepted(3, CHAT);
-        ann.write_all(b"hello from ann\n").unwrap();
+        server.send(&mut ann, b"hello from ann\n");
         expect_receives(
             &server,
             &mut bob,
@@ -749,7 +900,7 @@ fn chat_sends_each_line_to_every_other_client() {
             "what cat got",
             CHAT,
         );
-        bob.write_all(b"hi ann\n").unwrap();
+        server.send(&mut bob, b"hi ann\n");
         // Ann's next bytes are bob's line: her own line never came back to her.
         expect_receives(
             &server,
@@ -774,14 +925,14 @@ fn chat_sends_each_line_to_every_other_client() {
 fn chat_sends_only_whole_lines() {
     server_test("a line sent in pieces", CHAT, move || {
         let server = Running::new(Service::Chat, CHAT);
-        let mut ann = client(server.addr);
-        let mut bob = client(server.addr);
-        let mut cat = client(server.addr);
+        let mut ann = server.client();
+        let mut bob = server.client();
+        let mut cat = server.client();
         server.wait_for_accepted(3, CHAT);
         // Ann's line comes in two pieces, with cat's whole line in between.
-        ann.write_all(b"hel").unwrap();
+        server.send(&mut ann, b"hel");
         thread::sleep(Duration::from_millis(50));
-        cat.write_all(b"meow\n").unwrap();
+        server.send(&mut cat, b"meow\n");
         expect_receives(
             &server,
             &mut bob,
@@ -789,7 +940,7 @@ fn chat_sends_only_whole_lines() {
             "what bob got first",
             CHAT,
         );
-        ann.write_all(b"lo\n").unwrap();
+        server.send(&mut ann, b"lo\n");
         expect_receives(
             &server,
             &mut bob,
@@ -797,6 +948,40 @@ fn chat_sends_only_whole_lines() {
             "what bob got next",
             CHAT,
         );
+        server.stop(CHAT);
+    });
+}
+
+#[test]
+fn chat_sends_a_backlog_through_a_tiny_send_buffer() {
+    server_test("a chat line backlog, sent in pieces", CHAT, move || {
+        // The server's writes to bob are cut short: what fan_out could not
+        // send must wait for bob's writable events.
+        let server =
+            Running::start(tiny_send_buffer_listener(), Service::Chat, CHAT);
+        let mut ann = server.client();
+        let mut bob = tiny_window_client(server.addr);
+        server.wait_for_accepted(2, CHAT);
+        let line = [vec![b'y'; 1023], vec![b'\n']].concat();
+        let lines = line.repeat(64);
+        server.send(&mut ann, &lines);
+        // Bob reads only once the server has handled every line: from then
+        // on, only writable events can move the rest of bob's output.
+        thread::sleep(Duration::from_millis(200));
+        let (got, end) =
+            receive(&server, &mut bob, lines.len(), PATIENCE, CHAT);
+        expect_that(
+            end == End::Complete,
+            "what bob got of ann's 64 lines (64 KiB in one write)",
+            "all of it, though the server's writes to bob are partial",
+            format!(
+                "{} bytes, then {end:?}: fan_out left the rest in bob's \
+                 output without asking for writable events?",
+                got.len()
+            ),
+            CHAT,
+        );
+        expect_bytes(&got, &lines, "what bob got", CHAT);
         server.stop(CHAT);
     });
 }
@@ -809,15 +994,15 @@ fn chat_disconnects_a_client_that_never_reads() {
         // the server's output buffer, not in the kernel.
         let server =
             Running::start(tiny_send_buffer_listener(), Service::Chat, CHAT);
-        let mut ann = client(server.addr);
-        let mut bob = client(server.addr);
+        let mut ann = server.client();
+        let mut bob = server.client();
         let mut slow = tiny_window_client(server.addr);
         server.wait_for_accepted(3, CHAT);
         // 32 rounds of 64 lines of 1 KiB: 2 MiB, read by bob round by round.
         let line = [vec![b'x'; 1023], vec![b'\n']].concat();
         let round = line.repeat(64);
         for _ in 0..32 {
-            ann.write_all(&round).unwrap();
+            server.send(&mut ann, &round);
             expect_receives(&server, &mut bob, &round, "what bob got", CHAT);
         }
         let (got, end) =
@@ -842,11 +1027,11 @@ fn chat_disconnects_a_client_that_never_reads() {
 fn chat_disconnects_a_line_too_long() {
     server_test("a line longer than MAX_LINE", CHAT, move || {
         let server = Running::new(Service::Chat, CHAT);
-        let mut ann = client(server.addr);
-        let mut bob = client(server.addr);
-        let mut cat = client(server.addr);
+        let mut ann = server.client();
+        let mut bob = server.client();
+        let mut cat = server.client();
         server.wait_for_accepted(3, CHAT);
-        ann.write_all(&vec![b'a'; MAX_LINE]).unwrap();
+        server.send(&mut ann, &vec![b'a'; MAX_LINE]);
         let (got, end) =
             receive_until_closed(&server, &mut ann, PATIENCE, CHAT);
         expect_that(
@@ -856,7 +1041,7 @@ fn chat_disconnects_a_line_too_long() {
             format!("{got} bytes, then {end:?}"),
             CHAT,
         );
-        bob.write_all(b"still on\n").unwrap();
+        server.send(&mut bob, b"still on\n");
         expect_receives(&server, &mut cat, b"still on\n", "what cat got", CHAT);
         server.stop(CHAT);
     });

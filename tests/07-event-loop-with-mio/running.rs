@@ -36,6 +36,8 @@ pub const ENDING: Duration = Duration::from_millis(100);
 pub struct Running {
     pub addr: SocketAddr,
     pub stats: Arc<Stats>,
+    /// The section the test's failures point at.
+    read: Section,
     /// `None` once the test has seen it end.
     server: RefCell<Option<Background<io::Result<()>>>>,
 }
@@ -61,6 +63,7 @@ impl Running {
         Running {
             addr,
             stats,
+            read,
             server: RefCell::new(Some(background)),
         }
     }
@@ -129,6 +132,49 @@ impl Running {
         }
     }
 
+    /// A client connected to the server, with the test timeouts. A server
+    /// that has ended (its `todo!()`, say) is reported as such, rather than
+    /// as a refused connection.
+    pub fn client(&self) -> TcpStream {
+        match net::connect(self.addr) {
+            Ok(stream) => stream,
+            Err(error) => {
+                self.check_alive_within(ENDING, self.read);
+                Failure {
+                    what: "a test client's connection to the server".into(),
+                    expected: "connected".into(),
+                    found: format!("{error}"),
+                    read: self.read,
+                }
+                .fail()
+            }
+        }
+    }
+
+    /// Writes all of `bytes` to the server on `stream`. A write that fails
+    /// because the server has ended is reported as the server's end.
+    pub fn send(&self, stream: &mut TcpStream, bytes: &[u8]) {
+        if let Err(error) = stream.write_all(bytes) {
+            self.check_alive_within(ENDING, self.read);
+            Failure {
+                what: "a test client's write to the server".into(),
+                expected: format!("{} bytes written", bytes.len()),
+                found: format!("{error}"),
+                read: self.read,
+            }
+            .fail()
+        }
+    }
+
+    /// What the server's counters say now, for failure messages.
+    pub fn summary(&self) -> String {
+        format!(
+            "server so far: {} accepted, {} closed",
+            self.count(|s| &s.accepted),
+            self.count(|s| &s.closed)
+        )
+    }
+
     /// Waits until the server has accepted `clients` connections.
     pub fn wait_for_accepted(&self, clients: u64, read: Section) {
         let give_up = Instant::now() + PATIENCE;
@@ -142,7 +188,15 @@ impl Running {
                 Failure {
                     what: "connections the server accepted".into(),
                     expected: format!("{clients} within {PATIENCE:?}"),
-                    found: format!("{accepted}"),
+                    found: if accepted == 0 {
+                        "0: none accepted, or not counted in stats.accepted?"
+                            .into()
+                    } else {
+                        format!(
+                            "{accepted}: accepting only one connection per \
+                             event? (section 7.3)"
+                        )
+                    },
                     read,
                 }
                 .fail()
@@ -244,7 +298,7 @@ pub fn expect_echo(
     what: &str,
     read: Section,
 ) {
-    stream.write_all(message).expect("the test client's write");
+    server.send(stream, message);
     expect_receives(server, stream, message, what, read);
 }
 
@@ -263,17 +317,16 @@ pub fn expect_receives(
         Failure {
             what: what.into(),
             expected: format!("{} bytes within {PATIENCE:?}", expected.len()),
-            found: format!("{} bytes, then {end:?}", received.len()),
+            found: format!(
+                "{} bytes, then {end:?} ({})",
+                received.len(),
+                server.summary()
+            ),
             read,
         }
         .fail()
     }
     expect_bytes(&received, expected, what, read);
-}
-
-/// A client connected to `addr`, with the test timeouts.
-pub fn client(addr: SocketAddr) -> TcpStream {
-    net::connect(addr).expect("connect a test client to the server")
 }
 
 /// A client whose receive buffer is as small as the kernel allows, so
@@ -296,6 +349,33 @@ pub fn tiny_send_buffer_listener() -> TcpListener {
     socket.bind(&net::loopback_v4().into()).unwrap();
     socket.listen(128).unwrap();
     socket.into()
+}
+
+/// The kernel buffer size [`large_buffer_listener`] and
+/// [`large_window_client`] ask for. Linux caps it at `net.core.rmem_max` and
+/// `wmem_max` (and then doubles it).
+const LARGE_BUFFER: usize = 1 << 20;
+
+/// A listener whose accepted sockets have large receive and send buffers, so
+/// that more than `MAX_OUTPUT` can wait in one, and one write can take it.
+pub fn large_buffer_listener() -> TcpListener {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(LARGE_BUFFER).unwrap();
+    socket.set_send_buffer_size(LARGE_BUFFER).unwrap();
+    socket.bind(&net::loopback_v4().into()).unwrap();
+    socket.listen(128).unwrap();
+    socket.into()
+}
+
+/// A client with large receive and send buffers.
+pub fn large_window_client(addr: SocketAddr) -> TcpStream {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(LARGE_BUFFER).unwrap();
+    socket.set_send_buffer_size(LARGE_BUFFER).unwrap();
+    socket
+        .connect_timeout(&addr.into(), net::IO_TIMEOUT)
+        .unwrap();
+    net::with_timeouts(socket.into())
 }
 
 /// `len` bytes that do not repeat soon, so a lost, doubled or

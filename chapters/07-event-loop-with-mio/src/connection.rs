@@ -68,8 +68,9 @@ impl Connection {
     }
     // ANCHOR_END: update_interest
 
-    /// Sends what the socket takes of `output` now.
-    pub fn flush(&mut self) -> io::Result<()> {
+    /// Sends what the socket takes of `output` now: 7.2's [`flush`] on this
+    /// connection's stream.
+    pub fn send_output(&mut self) -> io::Result<()> {
         flush(&mut self.stream, &mut self.output)
     }
 

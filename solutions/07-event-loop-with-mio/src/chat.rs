@@ -84,7 +84,7 @@ impl Server {
             }
             connection.output.extend_from_slice(lines);
             let sent = connection
-                .flush()
+                .send_output()
                 .and_then(|()| connection.update_interest(registry, token));
             if sent.is_err() {
                 to_close.push((token, Status::Closed));

@@ -80,8 +80,9 @@ impl Connection {
     }
     // ANCHOR_END: update_interest
 
-    /// Sends what the socket takes of `output` now.
-    pub fn flush(&mut self) -> io::Result<()> {
+    /// Sends what the socket takes of `output` now: 7.2's [`flush`] on this
+    /// connection's stream.
+    pub fn send_output(&mut self) -> io::Result<()> {
         flush(&mut self.stream, &mut self.output)
     }
 
@@ -94,7 +95,7 @@ impl Connection {
         loop {
             let stopped =
                 drain(&mut self.stream, &mut self.output, MAX_OUTPUT)?;
-            self.flush()?;
+            self.send_output()?;
             match stopped {
                 Drained::WouldBlock => return Ok(Status::Open),
                 Drained::Closed => return Ok(Status::Closed),

@@ -193,7 +193,7 @@ impl Server {
             if connection.output.is_empty() {
                 self.stats.idle_writable.fetch_add(1, Relaxed);
             }
-            outcome = connection.flush().map(|()| Status::Open);
+            outcome = connection.send_output().map(|()| Status::Open);
         }
         if outcome.is_ok() && (event.is_readable() || event.is_error()) {
             outcome = match self.service {
