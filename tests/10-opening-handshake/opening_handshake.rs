@@ -814,7 +814,7 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
     let read = BOOK.section(SECTION_8);
     let listener = net::listener();
     let address = listener.local_addr().unwrap();
-    let (client_side, frame, server_side) = deadline::within(
+    let (client_side, frame, server_side, timeouts) = deadline::within(
         deadline::DEFAULT,
         "connect() to a tungstenite server",
         read,
@@ -849,7 +849,12 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
             let url = format!("ws://{address}/chat");
             let client_side = connect(&url, &["chat.v2", "chat.v1"], IO_TIMEOUT);
             let mut frame = Vec::new();
+            let mut timeouts = None;
             if let Ok((stream, established)) = &client_side {
+                timeouts = Some((
+                    stream.read_timeout().map_err(|e| e.to_string()),
+                    stream.write_timeout().map_err(|e| e.to_string()),
+                ));
                 frame = established.leftover.clone();
                 let mut stream = stream;
                 let mut buffer = [0; 64];
@@ -864,7 +869,7 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
             let client_side = client_side
                 .map(|(_, e)| e.subprotocol)
                 .map_err(|e| e.to_string());
-            (client_side, frame, server_side)
+            (client_side, frame, server_side, timeouts)
         },
     );
     expect_eq(
@@ -884,6 +889,13 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
         frame.get(..4).unwrap_or(&frame),
         &[0x81, 0x02, b'h', b'i'],
         "the server's first frame, after the handshake",
+        read,
+    );
+    // A quiet WebSocket must not time out: the handshake's limits go.
+    expect_eq(
+        timeouts,
+        Some((Ok(None), Ok(None))),
+        "(read_timeout(), write_timeout()) of the stream connect() returned",
         read,
     );
 }

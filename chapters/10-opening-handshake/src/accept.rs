@@ -14,6 +14,6 @@ pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 ///
 /// The key is used as the text it was sent as; it is not decoded first.
 pub fn accept_key(key: &str) -> String {
-    todo!("SHA-1 of the key's bytes then the GUID's bytes, then base64 of the 20-byte digest")
+    todo!("base64 of SHA-1 of the key's bytes, then the GUID's")
 }
 // ANCHOR_END: accept_key

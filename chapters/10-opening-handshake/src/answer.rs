@@ -46,7 +46,7 @@ pub enum Answer {
 /// Sec-WebSocket-Protocol: <the chosen subprotocol; only if there is one>
 /// ```
 pub fn answer(request: &Request, config: &ServerConfig) -> Answer {
-    todo!("validate, check the origin, choose a subprotocol, then build the 101 with response_head")
+    todo!("validate, check origin, choose subprotocol, build the 101")
 }
 // ANCHOR_END: answer
 

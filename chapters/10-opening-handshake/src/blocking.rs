@@ -30,7 +30,9 @@ pub struct Established {
 const READ_SIZE: usize = 1024;
 
 /// An error for a peer that broke the protocol, carrying the reason.
-fn invalid_data(reason: impl std::error::Error + Send + Sync + 'static) -> io::Error {
+fn invalid_data(
+    reason: impl std::error::Error + Send + Sync + 'static,
+) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, reason)
 }
 
@@ -55,7 +57,7 @@ pub fn accept_websocket<S: Read + Write>(
     stream: &mut S,
     config: &ServerConfig,
 ) -> io::Result<Established> {
-    todo!("read and feed until Done or an error; write the 101 or the rejection; flush")
+    todo!("read and feed until Done; write the answer; flush")
 }
 // ANCHOR_END: accept_websocket
 
@@ -72,27 +74,35 @@ pub fn client_handshake<S: Read + Write>(
     url: &WsUrl,
     subprotocols: &[&str],
 ) -> io::Result<Established> {
-    todo!("random_key, write client_request, then read until parse_response gives a head; check it")
+    todo!("write the request, read until a head parses, check it")
 }
 // ANCHOR_END: client_handshake
 
 // ANCHOR: connect
-/// Connects to a `ws://` URL and completes the handshake: a blocking WebSocket client's
-/// first step. Every connect, read and write gives up after `timeout`.
+/// Connects to a `ws://` URL and completes the handshake: a blocking
+/// WebSocket client's first step. Every connect, read and write of the
+/// handshake gives up after `timeout`. The stream comes back without those
+/// timeouts: a WebSocket may stay quiet for hours, and how long to wait is
+/// the caller's choice from then on.
 pub fn connect(
     url: &str,
     subprotocols: &[&str],
     timeout: Duration,
 ) -> io::Result<(TcpStream, Established)> {
-    let url = WsUrl::parse(url).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    let mut last_error = io::Error::new(io::ErrorKind::NotFound, "the host has no address");
+    let url = WsUrl::parse(url)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let mut last_error =
+        io::Error::new(io::ErrorKind::NotFound, "the host has no address");
     // A name may have several addresses (IPv6 and IPv4): try each in turn.
     for address in (url.host.as_str(), url.port).to_socket_addrs()? {
         match TcpStream::connect_timeout(&address, timeout) {
             Ok(mut stream) => {
                 stream.set_read_timeout(Some(timeout))?;
                 stream.set_write_timeout(Some(timeout))?;
-                let established = client_handshake(&mut stream, &url, subprotocols)?;
+                let established =
+                    client_handshake(&mut stream, &url, subprotocols)?;
+                stream.set_read_timeout(None)?;
+                stream.set_write_timeout(None)?;
                 return Ok((stream, established));
             }
             Err(error) => last_error = error,

@@ -45,14 +45,18 @@ pub enum ResponseError {
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResponseError::Malformed(what) => write!(f, "not an HTTP/1.1 response head: {what}"),
+            ResponseError::Malformed(what) => {
+                write!(f, "not an HTTP/1.1 response head: {what}")
+            }
             ResponseError::NotSwitchingProtocols { status } => {
                 write!(
                     f,
                     "the server answered {status}, not 101 Switching Protocols"
                 )
             }
-            ResponseError::NoWebSocketUpgrade => write!(f, "Upgrade does not name websocket"),
+            ResponseError::NoWebSocketUpgrade => {
+                write!(f, "Upgrade does not name websocket")
+            }
             ResponseError::NoConnectionUpgrade => {
                 write!(f, "Connection does not hold the upgrade token")
             }
@@ -89,7 +93,9 @@ fn malformed(what: &str) -> ResponseError {
 /// Not an exercise: the mirror image of chapter 9's reader, simpler because it waits for
 /// the whole head and then looks at it. A client only reads one answer, from the server
 /// it chose to contact.
-pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, ResponseError> {
+pub fn parse_response(
+    bytes: &[u8],
+) -> Result<Option<(Response, usize)>, ResponseError> {
     let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
         if bytes.len() > MAX_RESPONSE_HEAD {
             return Err(malformed("the head does not end within 8 KiB"));
@@ -114,7 +120,11 @@ pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, Respons
     }
     let (code, reason) = rest.split_once(' ').unwrap_or((rest, ""));
     let status = match code.parse::<u16>() {
-        Ok(status) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) => status,
+        Ok(status)
+            if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            status
+        }
         _ => return Err(malformed("the status code is not three digits")),
     };
     let mut headers = Headers::new();

@@ -39,10 +39,16 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             UrlError::NotWebSocket => "the URL does not start with ws://",
-            UrlError::SecureNotSupported => "wss:// needs TLS, which comes in chapter 14",
+            UrlError::SecureNotSupported => {
+                "wss:// needs TLS, which comes in chapter 14"
+            }
             UrlError::InvalidHost => "the URL's host is empty or not valid",
-            UrlError::InvalidPort => "the URL's port is not a number from 1 to 65535",
-            UrlError::InvalidResource => "the URL's path or query is not visible ASCII",
+            UrlError::InvalidPort => {
+                "the URL's port is not a number from 1 to 65535"
+            }
+            UrlError::InvalidResource => {
+                "the URL's path or query is not visible ASCII"
+            }
             UrlError::Fragment => "a WebSocket URL must not have a #fragment",
         };
         f.write_str(text)

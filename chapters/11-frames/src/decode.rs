@@ -68,7 +68,7 @@ impl Decoder {
     /// that breaks a rule is an error as soon as the header is complete, before any
     /// payload arrives and before anything is allocated for it.
     pub fn decode(&mut self, input: &[u8]) -> Result<Decoded, FrameError> {
-        todo!("parse_header, check, NeedMore until the payload is there, then copy and unmask it")
+        todo!("parse_header, check, wait for the payload, copy and unmask it")
     }
     // ANCHOR_END: decode
 }

@@ -14,6 +14,6 @@ use crate::mask::apply_mask;
 /// `encode` writes the frame it is given; keeping control frames short and unfragmented is
 /// the caller's job (chapter 12 never builds one that is not).
 pub fn encode(frame: &Frame, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
-    todo!("FIN and opcode, the length with the MASK bit, the key, the (masked) payload")
+    todo!("FIN and opcode, length and MASK bit, key, (masked) payload")
 }
 // ANCHOR_END: encode

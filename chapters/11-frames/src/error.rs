@@ -30,7 +30,9 @@ pub enum FrameError {
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FrameError::ReservedOpcode(bits) => write!(f, "reserved opcode 0x{bits:X}"),
+            FrameError::ReservedOpcode(bits) => {
+                write!(f, "reserved opcode 0x{bits:X}")
+            }
             FrameError::ReservedBits(bits) => write!(
                 f,
                 "reserved bits set without an extension (RSV1-3 = {bits:03b})"
@@ -39,11 +41,20 @@ impl fmt::Display for FrameError {
                 f,
                 "control frame with {length} bytes of payload (at most 125 allowed)"
             ),
-            FrameError::FragmentedControl => write!(f, "fragmented control frame (FIN not set)"),
-            FrameError::UnmaskedFromClient => write!(f, "unmasked frame from a client"),
-            FrameError::MaskedFromServer => write!(f, "masked frame from a server"),
+            FrameError::FragmentedControl => {
+                write!(f, "fragmented control frame (FIN not set)")
+            }
+            FrameError::UnmaskedFromClient => {
+                write!(f, "unmasked frame from a client")
+            }
+            FrameError::MaskedFromServer => {
+                write!(f, "masked frame from a server")
+            }
             FrameError::LengthTopBitSet => {
-                write!(f, "64-bit payload length with its most significant bit set")
+                write!(
+                    f,
+                    "64-bit payload length with its most significant bit set"
+                )
             }
             FrameError::TooLarge { length, max } => write!(
                 f,

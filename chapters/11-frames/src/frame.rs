@@ -24,7 +24,7 @@ impl OpCode {
     /// Exercise 11.1: the opcode that the four bits `bits` stand for. The values RFC 6455
     /// reserves for later use (0x3-0x7 and 0xB-0xF), and anything above 0xF, are `None`.
     pub fn from_u8(bits: u8) -> Option<OpCode> {
-        todo!("map 0x0, 0x1, 0x2, 0x8, 0x9 and 0xA to their opcodes, anything else to None")
+        todo!("0x0, 0x1, 0x2, 0x8, 0x9, 0xA to opcodes; else None")
     }
 
     /// Exercise 11.1: the four bits that stand for this opcode on the wire.
@@ -35,7 +35,7 @@ impl OpCode {
     /// Exercise 11.1: is this a control frame (Close, Ping, Pong)? Control frames talk
     /// about the connection rather than carry the application's data.
     pub fn is_control(self) -> bool {
-        todo!("control opcodes are the ones with the highest of the four bits set (5.5)")
+        todo!("control opcodes have the highest of the four bits set (5.5)")
     }
     // ANCHOR_END: opcode_methods
 }

@@ -42,6 +42,6 @@ pub enum HeaderRead {
 /// Until the header is complete, says how many more bytes it needs at least. Never reads
 /// past the header, and accepts a length that did not need its 16 or 64 bits.
 pub fn parse_header(input: &[u8]) -> Result<HeaderRead, FrameError> {
-    todo!("byte 0, byte 1, the extended length, the masking key; NeedMore while any is missing")
+    todo!("bytes 0 and 1, length, key; NeedMore while any is missing")
 }
 // ANCHOR_END: parse_header

@@ -56,7 +56,8 @@ fn main() -> io::Result<()> {
                     next.len()
                 );
                 for row in next.chunks(16) {
-                    let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                    let hex: Vec<String> =
+                        row.iter().map(|b| format!("{b:02x}")).collect();
                     println!("  {}", hex.join(" "));
                 }
             }

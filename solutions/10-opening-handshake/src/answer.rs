@@ -46,7 +46,7 @@ pub enum Answer {
 /// Sec-WebSocket-Protocol: <the chosen subprotocol; only if there is one>
 /// ```
 pub fn answer(request: &Request, config: &ServerConfig) -> Answer {
-    // BEGIN SOLUTION: validate, check the origin, choose a subprotocol, then build the 101 with response_head
+    // BEGIN SOLUTION: validate, check origin, choose subprotocol, build the 101
     let reject = |error: HandshakeError| Answer::Reject {
         response: rejection(&error),
         error,
@@ -58,7 +58,8 @@ pub fn answer(request: &Request, config: &ServerConfig) -> Answer {
     if !config.origins.allows(offer.origin.as_deref()) {
         return reject(HandshakeError::OriginNotAllowed);
     }
-    let subprotocol = choose_subprotocol(&offer.subprotocols, &config.subprotocols);
+    let subprotocol =
+        choose_subprotocol(&offer.subprotocols, &config.subprotocols);
     let accept = accept_key(&offer.key);
     let mut headers = vec![
         ("Upgrade", "websocket"),

@@ -15,7 +15,7 @@ use crate::url::WsUrl;
 /// `getrandom::fill` reads the operating system's random source; its error becomes an
 /// `io::Error` with `io::Error::other`.
 pub fn random_key() -> io::Result<String> {
-    // BEGIN SOLUTION: fill a [u8; 16] with getrandom::fill, then BASE64_STANDARD.encode it
+    // BEGIN SOLUTION: 16 bytes from getrandom::fill, BASE64_STANDARD encoded
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce).map_err(io::Error::other)?;
     Ok(BASE64_STANDARD.encode(nonce))
@@ -36,7 +36,11 @@ pub fn random_key() -> io::Result<String> {
 /// Sec-WebSocket-Version: 13
 /// Sec-WebSocket-Protocol: <subprotocols joined by ", "; only if there are any>
 /// ```
-pub fn client_request(url: &WsUrl, key: &str, subprotocols: &[&str]) -> Vec<u8> {
+pub fn client_request(
+    url: &WsUrl,
+    key: &str,
+    subprotocols: &[&str],
+) -> Vec<u8> {
     // BEGIN SOLUTION: write the request line and headers above, then the empty line
     let mut head = String::new();
     // Writing to a String cannot fail.

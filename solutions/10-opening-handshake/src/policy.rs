@@ -7,7 +7,10 @@
 /// `supported` is the server's list, its favourite first; `offered` is the client's. The
 /// answer is the first of the server's that the client offered, compared exactly. `None`
 /// when they share none: the connection then goes ahead without a subprotocol.
-pub fn choose_subprotocol(offered: &[String], supported: &[String]) -> Option<String> {
+pub fn choose_subprotocol(
+    offered: &[String],
+    supported: &[String],
+) -> Option<String> {
     // BEGIN SOLUTION: find the first entry of supported that offered contains
     supported
         .iter()
@@ -35,7 +38,7 @@ impl Origins {
     /// regard to ASCII case, and a request with no `Origin` at all: browsers always send
     /// one, so such a request comes from a program, which could send any Origin it likes.
     pub fn allows(&self, origin: Option<&str>) -> bool {
-        // BEGIN SOLUTION: Any or no Origin is allowed; otherwise look for the origin in the list, ignoring case
+        // BEGIN SOLUTION: Any or no Origin allowed; else find it, ignoring case
         match (self, origin) {
             (Origins::Any, _) | (_, None) => true,
             (Origins::Only(allowed), Some(origin)) => allowed

@@ -39,10 +39,16 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             UrlError::NotWebSocket => "the URL does not start with ws://",
-            UrlError::SecureNotSupported => "wss:// needs TLS, which comes in chapter 14",
+            UrlError::SecureNotSupported => {
+                "wss:// needs TLS, which comes in chapter 14"
+            }
             UrlError::InvalidHost => "the URL's host is empty or not valid",
-            UrlError::InvalidPort => "the URL's port is not a number from 1 to 65535",
-            UrlError::InvalidResource => "the URL's path or query is not visible ASCII",
+            UrlError::InvalidPort => {
+                "the URL's port is not a number from 1 to 65535"
+            }
+            UrlError::InvalidResource => {
+                "the URL's path or query is not visible ASCII"
+            }
             UrlError::Fragment => "a WebSocket URL must not have a #fragment",
         };
         f.write_str(text)
@@ -71,7 +77,8 @@ impl WsUrl {
     /// `InvalidHost`); a port is 1 to 65535 in digits only (else `InvalidPort`).
     pub fn parse(url: &str) -> Result<WsUrl, UrlError> {
         // BEGIN SOLUTION: scheme, fragment, authority and resource, then host and port
-        let (scheme, rest) = url.split_once("://").ok_or(UrlError::NotWebSocket)?;
+        let (scheme, rest) =
+            url.split_once("://").ok_or(UrlError::NotWebSocket)?;
         if scheme.eq_ignore_ascii_case("wss") {
             return Err(UrlError::SecureNotSupported);
         }
@@ -81,7 +88,8 @@ impl WsUrl {
         if rest.contains('#') {
             return Err(UrlError::Fragment);
         }
-        let (authority, resource) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+        let (authority, resource) =
+            rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
         let resource = match resource {
             "" => "/".to_string(),
             query if query.starts_with('?') => format!("/{query}"),
@@ -95,7 +103,12 @@ impl WsUrl {
         let port = match port {
             None => 80,
             Some(digits) => match digits.parse::<u16>() {
-                Ok(port) if port != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => port,
+                Ok(port)
+                    if port != 0
+                        && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    port
+                }
                 _ => return Err(UrlError::InvalidPort),
             },
         };
@@ -109,9 +122,12 @@ impl WsUrl {
     // ANCHOR_END: parse
     // BEGIN SOLUTION
     /// `host` or `host:port`, where an IPv6 host is in brackets: `[::1]:9001`.
-    fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
+    fn split_host_port(
+        authority: &str,
+    ) -> Result<(&str, Option<&str>), UrlError> {
         if let Some(bracketed) = authority.strip_prefix('[') {
-            let (address, after) = bracketed.split_once(']').ok_or(UrlError::InvalidHost)?;
+            let (address, after) =
+                bracketed.split_once(']').ok_or(UrlError::InvalidHost)?;
             if address.parse::<Ipv6Addr>().is_err() {
                 return Err(UrlError::InvalidHost);
             }

@@ -70,7 +70,9 @@ impl Decoder {
         }
         match (self.role, header.mask) {
             (Role::Server, None) => return Err(FrameError::UnmaskedFromClient),
-            (Role::Client, Some(_)) => return Err(FrameError::MaskedFromServer),
+            (Role::Client, Some(_)) => {
+                return Err(FrameError::MaskedFromServer);
+            }
             _ => {}
         }
         if header.payload_len > self.max_frame as u64 {
@@ -92,7 +94,7 @@ impl Decoder {
     /// that breaks a rule is an error as soon as the header is complete, before any
     /// payload arrives and before anything is allocated for it.
     pub fn decode(&mut self, input: &[u8]) -> Result<Decoded, FrameError> {
-        // BEGIN SOLUTION: parse_header, check, NeedMore until the payload is there, then copy and unmask it
+        // BEGIN SOLUTION: parse_header, check, wait for the payload, copy and unmask it
         let (header, header_len) = match parse_header(input)? {
             HeaderRead::NeedMore(more) => return Ok(Decoded::NeedMore(more)),
             HeaderRead::Complete { header, consumed } => (header, consumed),

@@ -14,7 +14,7 @@ use crate::mask::apply_mask;
 /// `encode` writes the frame it is given; keeping control frames short and unfragmented is
 /// the caller's job (chapter 12 never builds one that is not).
 pub fn encode(frame: &Frame, mask: Option<[u8; 4]>, out: &mut Vec<u8>) {
-    // BEGIN SOLUTION: FIN and opcode, the length with the MASK bit, the key, the (masked) payload
+    // BEGIN SOLUTION: FIN and opcode, length and MASK bit, key, (masked) payload
     out.reserve(14 + frame.payload.len());
     out.push(u8::from(frame.fin) << 7 | frame.opcode.as_u8());
     let second_byte = out.len();

@@ -24,7 +24,7 @@ impl OpCode {
     /// Exercise 11.1: the opcode that the four bits `bits` stand for. The values RFC 6455
     /// reserves for later use (0x3-0x7 and 0xB-0xF), and anything above 0xF, are `None`.
     pub fn from_u8(bits: u8) -> Option<OpCode> {
-        // BEGIN SOLUTION: map 0x0, 0x1, 0x2, 0x8, 0x9 and 0xA to their opcodes, anything else to None
+        // BEGIN SOLUTION: 0x0, 0x1, 0x2, 0x8, 0x9, 0xA to opcodes; else None
         match bits {
             0x0 => Some(OpCode::Continuation),
             0x1 => Some(OpCode::Text),
@@ -54,7 +54,7 @@ impl OpCode {
     /// Exercise 11.1: is this a control frame (Close, Ping, Pong)? Control frames talk
     /// about the connection rather than carry the application's data.
     pub fn is_control(self) -> bool {
-        // BEGIN SOLUTION: control opcodes are the ones with the highest of the four bits set (5.5)
+        // BEGIN SOLUTION: control opcodes have the highest of the four bits set (5.5)
         self.as_u8() & 0x8 != 0
         // END SOLUTION
     }

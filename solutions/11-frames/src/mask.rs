@@ -24,7 +24,7 @@ pub fn apply_mask_bytewise(data: &mut [u8], mask: [u8; 4], offset: usize) {
 /// one at a time. Eight is a multiple of four, so every chunk starts at the same place in
 /// the key.
 pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
-    // BEGIN SOLUTION: rotate the key by offset % 4, XOR 8-byte chunks as u64, then the rest bytewise
+    // BEGIN SOLUTION: rotate the key, XOR 8-byte chunks as u64, then the rest
     let mut key = mask;
     key.rotate_left(offset % 4);
     let [a, b, c, d] = key;
