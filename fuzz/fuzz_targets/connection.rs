@@ -22,7 +22,8 @@ const READS: [usize; 4] = [1, 7, 64, 4096];
 
 /// Feeds `stream` in reads of `read` bytes; returns the events and the bytes to send.
 fn run(role: Role, config: Config, stream: &[u8], read: usize) -> (Vec<Event>, Vec<u8>) {
-    let mut connection = Connection::with_config(role, config);
+    let mut connection =
+        Connection::with_config(role, config).with_fixed_mask([0x5a, 0x00, 0xff, 0x13]);
     let mut events = Vec::new();
     let mut sent = Vec::new();
     for piece in stream.chunks(read) {
@@ -45,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = Config {
         max_message: LIMITS[usize::from(choice >> 1) % LIMITS.len()],
-        fixed_mask: Some([0x5a, 0x00, 0xff, 0x13]),
+        ..Config::default()
     };
     let read = READS[usize::from(choice >> 3) % READS.len()];
 

@@ -10,7 +10,7 @@ mod script;
 
 use chapter_12::{Config, Connection, Event, ProtocolError, Role, SendError, State};
 use frames::{FrameError, OpCode};
-use script::{KEY, Script, close_code, fixed_config, frames_sent, from_peer};
+use script::{KEY, Script, close_code, connection, frames_sent, from_peer};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
@@ -22,7 +22,7 @@ const CLOSING: Section = BOOK.section("12.7 The closing handshake");
 const LIMIT: Section = BOOK.section("12.8 A limit on message size");
 
 fn server() -> Script {
-    Script::new(Role::Server, fixed_config(), FAILING)
+    Script::new(Role::Server, Config::default(), FAILING)
 }
 
 /// The close codes of the close frames in `script.sent`, in order.
@@ -61,7 +61,7 @@ fn server_sends_unmasked_frames() {
     );
     let mut script = Script::new(Role::Server, Config::default(), SENDING);
     script
-        .app("send_binary(&[1, 2, 3])", |c| c.send_binary(&[1, 2, 3]))
+        .app("send_binary([1, 2, 3])", |c| c.send_binary([1, 2, 3]))
         .app("send_ping(b\"are you there?\")", |c| {
             c.send_ping(b"are you there?")
         })
@@ -72,7 +72,7 @@ fn server_sends_unmasked_frames() {
 
 #[test]
 fn client_masks_with_the_key_it_is_given() {
-    let mut client = Connection::with_config(Role::Client, fixed_config());
+    let mut client = connection(Role::Client, Config::default());
     expect_eq(
         client.send_text("Hello"),
         Ok(()),
@@ -88,8 +88,8 @@ fn client_masks_with_the_key_it_is_given() {
         "the bytes of a client's send_text(\"Hello\") with the RFC's key",
         SENDING,
     );
-    let mut script = Script::new(Role::Client, fixed_config(), SENDING);
-    script.app("send_binary(&[0; 200])", |c| c.send_binary(&[0; 200]));
+    let mut script = Script::new(Role::Client, Config::default(), SENDING);
+    script.app("send_binary([0; 200])", |c| c.send_binary([0; 200]));
     support::assert_snapshot!(BOOK.section("12.3 Sending frames"), script.transcript());
 }
 
@@ -191,7 +191,7 @@ fn every_frame_error_fails_with_its_close_code() {
     for (name, role, bytes) in cases {
         let config = Config {
             max_message: 200,
-            ..fixed_config()
+            ..Config::default()
         };
         let mut script = Script::new(role, config, FAILING);
         script.peer_bytes(name, &bytes);
@@ -268,7 +268,7 @@ fn a_failure_after_our_close_sends_no_second_close_frame() {
     ];
     let mut table = String::new();
     for (name, role, bytes) in cases {
-        let mut script = Script::new(role, fixed_config(), FAILING);
+        let mut script = Script::new(role, Config::default(), FAILING);
         script
             .app("close(1000, \"done\")", |c| c.close(1000, "done"))
             .peer_bytes(name, &bytes);
@@ -488,8 +488,14 @@ fn fragmented_text_with_a_ping_in_the_middle() {
 #[test]
 fn a_pong_waits_in_data_to_send_at_once() {
     for (role, payload) in [(Role::Server, vec![]), (Role::Client, vec![7; 125])] {
-        let mut connection = Connection::with_config(role, fixed_config());
+        let mut connection = connection(role, Config::default());
         connection.receive_data(&from_peer(role, true, OpCode::Ping, &payload));
+        expect_eq(
+            connection.next_event(),
+            Some(Event::Ping(payload.clone())),
+            "next_event() after a ping arrived",
+            PING,
+        );
         // What the peer must receive: a pong with the same payload, masked if we are a client.
         let mut expected = Vec::new();
         let mask = (role == Role::Client).then_some(KEY);
@@ -532,7 +538,7 @@ fn an_unsolicited_pong_is_reported_not_answered() {
 // ANCHOR: peer_closes_test
 #[test]
 fn the_peer_closes_first() {
-    let mut script = Script::new(Role::Server, fixed_config(), CLOSING);
+    let mut script = Script::new(Role::Server, Config::default(), CLOSING);
     script
         .peer(true, OpCode::Text, b"last words")
         .peer(true, OpCode::Close, b"\x03\xe8bye")
@@ -567,7 +573,7 @@ fn the_peer_closes_first() {
 
 #[test]
 fn we_close_first() {
-    let mut script = Script::new(Role::Client, fixed_config(), CLOSING);
+    let mut script = Script::new(Role::Client, Config::default(), CLOSING);
     script
         .app("close(1001, \"going away\")", |c| {
             c.close(1001, "going away")
@@ -673,7 +679,7 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
     ];
     let mut table = String::new();
     for (name, payload) in cases {
-        let mut script = Script::new(Role::Server, fixed_config(), CLOSING);
+        let mut script = Script::new(Role::Server, Config::default(), CLOSING);
         script.peer(true, OpCode::Close, payload);
         let expected = match payload {
             [] => None,
@@ -701,7 +707,7 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
 fn control_frames_are_not_held_to_a_small_message_limit() {
     let config = Config {
         max_message: 10,
-        ..fixed_config()
+        ..Config::default()
     };
     let mut script = Script::new(Role::Server, config, LIMIT);
     script.peer(true, OpCode::Ping, &[b'p'; 20]);
@@ -718,7 +724,7 @@ fn control_frames_are_not_held_to_a_small_message_limit() {
 fn a_message_over_the_limit_fails_with_1009() {
     let config = Config {
         max_message: 10,
-        ..fixed_config()
+        ..Config::default()
     };
     let mut script = Script::new(Role::Server, config, LIMIT);
     script

@@ -9,12 +9,12 @@ mod script;
 use std::fmt;
 
 use chapter_12::{
-    CloseFrame, Config, Connection, Event, ProtocolError, Role, Utf8Validator, parse_close_payload,
+    CloseFrame, Config, Event, ProtocolError, Role, Utf8Validator, parse_close_payload,
 };
 use frames::{Frame, OpCode};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
-use script::{KEY, close_code, fixed_config, from_peer, show_event_in_full, try_frames_sent};
+use script::{close_code, connection, from_peer, show_event_in_full, try_frames_sent};
 use support::hex::{diff, hex_bytes};
 use support::{Book, Section, check_eq, check_that};
 
@@ -309,7 +309,7 @@ fn run(
     bytes: &[u8],
     cuts: &[usize],
 ) -> (Vec<Event>, Vec<u8>) {
-    let mut connection = Connection::with_config(role, config);
+    let mut connection = connection(role, config);
     let mut events = Vec::new();
     let mut sent = Vec::new();
     if close_first {
@@ -381,7 +381,7 @@ proptest! {
     ) {
         support::print_each_panic_once();
         let (bytes, expected) = conversation(&messages);
-        let (events, sent) = run(Role::Server, fixed_config(), false, &bytes, &cuts);
+        let (events, sent) = run(Role::Server, Config::default(), false, &bytes, &cuts);
         check_events(&events, &expected, "the events of a generated conversation", PING)?;
         // Every frame sent must be a pong, answering the pings in order: as events, the
         // pongs must be the pings' events with the other kind of control frame.
@@ -411,7 +411,7 @@ proptest! {
         support::print_each_panic_once();
         let bytes = bytes.0;
         let role = if client { Role::Client } else { Role::Server };
-        let config = Config { max_message: 100, fixed_mask: Some(KEY) };
+        let config = Config { max_message: 100, ..Config::default() };
         let (events, sent) = run(role, config.clone(), close_first, &bytes, &[]);
         let (events_in_pieces, sent_in_pieces) = run(role, config, close_first, &bytes, &cuts);
         let pieces = cut(&bytes, &cuts).len();
@@ -470,7 +470,7 @@ proptest! {
             let fin = index + 1 == fragments.len();
             bytes.extend(from_peer(Role::Server, fin, opcode, fragment));
         }
-        let config = Config { max_message: MAX, fixed_mask: Some(KEY) };
+        let config = Config { max_message: MAX, ..Config::default() };
         let (events, sent) = run(Role::Server, config, false, &bytes, &[]);
         let closes: Vec<Option<u16>> = frames_sent(Role::Server, &sent, LIMIT)?
             .iter()

@@ -44,12 +44,9 @@ pub fn from_peer(us: Role, fin: bool, opcode: OpCode, payload: &[u8]) -> Vec<u8>
     bytes
 }
 
-/// A configuration whose client frames are masked with [`KEY`].
-pub fn fixed_config() -> Config {
-    Config {
-        fixed_mask: Some(KEY),
-        ..Config::default()
-    }
+/// A connection whose frames, when it is a client, are masked with [`KEY`].
+pub fn connection(us: Role, config: Config) -> Connection {
+    Connection::with_config(us, config).with_fixed_mask(KEY)
 }
 
 /// Reads the bytes a connection of role `us` sent the way its peer reads them, frame by
@@ -259,7 +256,7 @@ impl Script {
         )
         .unwrap();
         Script {
-            connection: Connection::with_config(us, config),
+            connection: connection(us, config),
             us,
             read,
             log,

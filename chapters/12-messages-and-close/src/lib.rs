@@ -12,13 +12,17 @@
 //! - `close.rs`: exercise 12.2, close status codes and close frame payloads.
 //! - `connection.rs`: exercises 12.3 to 12.8, the connection itself.
 //! - `error.rs`: what can go wrong, and the close code each protocol error sends.
+//! - `code.rs`: the close status codes by name.
 
 mod close;
+pub mod code;
 mod connection;
 mod error;
 mod utf8;
 
-pub use close::{CloseFrame, code, encode_close_payload, is_valid_close_code, parse_close_payload};
+pub use close::{
+    CloseFrame, encode_close_payload, is_valid_close_code, parse_close_payload,
+};
 pub use connection::{Config, Connection, Event, State};
 pub use error::{ProtocolError, SendError};
 pub use utf8::{InvalidUtf8, Utf8Validator};

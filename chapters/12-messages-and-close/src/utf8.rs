@@ -41,9 +41,7 @@ impl Utf8Validator {
     /// `Err` as soon as the bytes fed so far cannot be the start of valid UTF-8; `Ok` while
     /// they still can, including when `bytes` ends in the middle of a code point.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InvalidUtf8> {
-        todo!(
-            "finish the code point left from the last piece, check the rest with std::str::from_utf8, keep an unfinished tail"
-        )
+        todo!("finish the waiting code point, check the rest, keep a tail")
     }
     // ANCHOR_END: feed
 
@@ -51,7 +49,7 @@ impl Utf8Validator {
     /// Exercise 12.1: the text has ended. `Err` if it ended inside a code point. Either way
     /// the validator is ready for the next text.
     pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
-        todo!("Err if bytes of a code point are still waiting; reset for the next text")
+        todo!("Err if bytes still wait; reset for the next text")
     }
     // ANCHOR_END: finish
 }

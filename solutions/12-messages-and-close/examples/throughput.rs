@@ -71,7 +71,11 @@ fn workbook(stream: &[u8]) -> usize {
 
 /// tungstenite, as a server, reading the same bytes until the stream ends.
 fn tungstenite(stream: Vec<u8>) -> usize {
-    let mut socket = WebSocket::from_raw_socket(Cursor::new(stream), TungsteniteRole::Server, None);
+    let mut socket = WebSocket::from_raw_socket(
+        Cursor::new(stream),
+        TungsteniteRole::Server,
+        None,
+    );
     let mut messages = 0;
     loop {
         match socket.read() {
@@ -81,7 +85,9 @@ fn tungstenite(stream: Vec<u8>) -> usize {
             }
             Ok(other) => panic!("unexpected message {other:?}"),
             // The end of the bytes: to tungstenite, a peer gone without a close frame.
-            Err(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => break,
+            Err(Error::Protocol(
+                ProtocolError::ResetWithoutClosingHandshake,
+            )) => break,
             Err(e) => panic!("tungstenite failed: {e}"),
         }
     }
@@ -119,9 +125,13 @@ fn compare(count: usize, size: usize) {
 
 fn main() {
     if cfg!(debug_assertions) {
-        println!("(a debug build: run with --release for figures worth comparing)");
+        println!(
+            "(a debug build: run with --release for figures worth comparing)"
+        );
     }
-    println!("best of {ROUNDS} rounds; ratio > 1 means the workbook's connection is faster");
+    println!(
+        "best of {ROUNDS} rounds; ratio > 1 means the workbook's connection is faster"
+    );
     compare(400_000, 125);
     compare(5_000, 16 * 1024);
 }

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use frames::FrameError;
+use frames::{FrameError, OpCode};
 
-use crate::close::code;
+use crate::code;
 
 // ANCHOR: protocol_error
 /// The peer broke the protocol. The connection fails: it sends a close frame with
@@ -34,11 +34,13 @@ impl ProtocolError {
     /// Exercise 12.4: the status code the close frame carries when this error fails the
     /// connection (RFC 6455 section 7.4.1).
     pub fn close_code(&self) -> u16 {
-        // BEGIN SOLUTION: 1007 for invalid UTF-8, 1009 for anything too big, 1002 for the rest
+        // BEGIN SOLUTION: 1007 bad UTF-8, 1009 too big, 1002 the rest
         match self {
             ProtocolError::InvalidUtf8 => code::INVALID_DATA,
             ProtocolError::MessageTooBig { .. }
-            | ProtocolError::Frame(FrameError::TooLarge { .. }) => code::MESSAGE_TOO_BIG,
+            | ProtocolError::Frame(FrameError::TooLarge { .. }) => {
+                code::MESSAGE_TOO_BIG
+            }
             _ => code::PROTOCOL_ERROR,
         }
         // END SOLUTION
@@ -53,12 +55,16 @@ impl fmt::Display for ProtocolError {
             ProtocolError::ContinuationWithoutStart => {
                 f.write_str("a continuation frame with no message to continue")
             }
-            ProtocolError::MessageNotFinished => {
-                f.write_str("a new message started before the last one was finished")
-            }
+            ProtocolError::MessageNotFinished => f.write_str(
+                "a new message started before the last one was finished",
+            ),
             ProtocolError::InvalidUtf8 => f.write_str("text that is not UTF-8"),
-            ProtocolError::CloseTooShort => f.write_str("a close frame with a 1-byte payload"),
-            ProtocolError::InvalidCloseCode(c) => write!(f, "close code {c} may not be sent"),
+            ProtocolError::CloseTooShort => {
+                f.write_str("a close frame with a 1-byte payload")
+            }
+            ProtocolError::InvalidCloseCode(c) => {
+                write!(f, "close code {c} may not be sent")
+            }
             ProtocolError::MessageTooBig { size, max } => {
                 write!(
                     f,
@@ -80,15 +86,29 @@ pub enum SendError {
     InvalidCloseCode(u16),
     /// A control frame's payload over 125 bytes (a close reason over 123).
     ControlTooLong(usize),
+    /// A new message while a fragmented one is still being sent.
+    MessageUnderWay,
+    /// `send_fragment` with an opcode other than Text or Binary.
+    NotAMessage(OpCode),
 }
 
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SendError::Closed => f.write_str("the connection is closing or closed"),
-            SendError::InvalidCloseCode(c) => write!(f, "close code {c} may not be sent"),
+            SendError::Closed => {
+                f.write_str("the connection is closing or closed")
+            }
+            SendError::InvalidCloseCode(c) => {
+                write!(f, "close code {c} may not be sent")
+            }
             SendError::ControlTooLong(n) => {
                 write!(f, "a control frame payload of {n} bytes (at most 125)")
+            }
+            SendError::MessageUnderWay => {
+                f.write_str("a fragmented message is still being sent")
+            }
+            SendError::NotAMessage(opcode) => {
+                write!(f, "{opcode:?} is not the opcode of a message")
             }
         }
     }
