@@ -14,14 +14,16 @@ use std::thread;
 
 use base64::prelude::{BASE64_STANDARD, Engine as _};
 use chapter_10::{
-    Answer, Established, HandshakeError, Offer, Origins, ServerConfig, WsUrl, accept_key,
-    accept_websocket, answer, check_response, choose_subprotocol, client_handshake, client_request,
-    connect, parse_response, random_key, validate_request,
+    Answer, Established, HandshakeError, Offer, Origins, ServerConfig, WEBSOCKET_GUID, WsUrl,
+    accept_key, accept_websocket, answer, check_response, choose_subprotocol, client_handshake,
+    client_request, connect, parse_response, random_key, validate_request,
 };
 use http_head::{Limits, Progress, Request, RequestReader};
 use proptest::prelude::*;
+use sha1::{Digest, Sha1};
 use support::net::{self, IO_TIMEOUT};
-use support::{Book, check_eq, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::report::Failure;
+use support::{Book, Section, check_eq, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
 
 const BOOK: Book = Book::page("ch10-opening-handshake.md");
 
@@ -72,6 +74,71 @@ fn rfc_request_with(edits: Edits) -> Vec<u8> {
     browsers::head(&lines)
 }
 
+/// A head that a function of this chapter wrote, read by chapter 9's
+/// parser. A head the parser cannot finish is that function's mistake, and
+/// the failure says which function and the likely cause.
+fn read_head(what: &str, bytes: &[u8], read: Section) -> Result<Request, String> {
+    let found = match RequestReader::new(Limits::default()).feed(bytes) {
+        Ok(Progress::Done { request, .. }) => return Ok(request),
+        Ok(Progress::NeedMore) => format!(
+            "a head that never ends: the parser still waits for more bytes.\n\
+             Likely cause: the empty line after the last header is missing (a head\n\
+             ends in \\r\\n\\r\\n). The head, each CRLF shown:\n{}",
+            shown_head(bytes)
+        ),
+        Err(error) => format!(
+            "the parser refused it: {error}. The head, each CRLF shown:\n{}",
+            shown_head(bytes)
+        ),
+    };
+    let failure = Failure {
+        what: format!("{what}, read by chapter 9's request parser"),
+        expected: "a whole head: request line, headers, then an empty line".into(),
+        found,
+        read,
+    };
+    Err(failure.to_string())
+}
+
+/// [`read_head`], failing the test on a broken head.
+fn written_head(what: &str, bytes: &[u8], read: Section) -> Request {
+    read_head(what, bytes, read).unwrap_or_else(|message| panic!("\n{message}\n"))
+}
+
+/// The accept value RFC 6455 section 4.2.2 asks for, computed here with the
+/// `sha1` and `base64` crates, and the failure text for any other value: it
+/// names the two classic mistakes.
+fn check_accept(found: &str, key: &str, read: Section) -> Result<(), String> {
+    let digest = Sha1::new()
+        .chain_update(key.as_bytes())
+        .chain_update(WEBSOCKET_GUID.as_bytes())
+        .finalize();
+    let expected = BASE64_STANDARD.encode(digest);
+    if found == expected {
+        return Ok(());
+    }
+    let without_guid = BASE64_STANDARD.encode(Sha1::digest(key.as_bytes()));
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let cause = if found == without_guid {
+        "\nLikely cause: this is base64(SHA-1(key)), the GUID left out. Hash the\n\
+         key's bytes followed by the GUID's bytes."
+    } else if found == BASE64_STANDARD.encode(&hex) || found.len() == 56 {
+        "\nLikely cause: 56 characters are base64 of the digest written as 40 hex\n\
+         digits. Encode the digest's 20 raw bytes (28 characters of base64)."
+    } else if found.len() != 28 {
+        "\nAn accept value is base64 of 20 bytes: always 28 characters."
+    } else {
+        ""
+    };
+    let failure = Failure {
+        what: format!("accept_key({key:?})"),
+        expected: format!("{expected:?}"),
+        found: format!("{found:?} ({} characters){cause}", found.len()),
+        read,
+    };
+    Err(failure.to_string())
+}
+
 /// Response bytes with each CRLF shown, one line per line.
 fn shown_head(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).replace("\r\n", "\\r\\n\n")
@@ -86,14 +153,43 @@ fn strings(items: &[&str]) -> Vec<String> {
 // ANCHOR: accept_test
 #[test]
 fn accept_key_of_the_rfc_example() {
+    let read = BOOK.section("10.1 The accept value");
     expect_eq(
-        accept_key(RFC_KEY).as_str(),
-        RFC_ACCEPT,
-        "accept_key(\"dGhlIHNhbXBsZSBub25jZQ==\"), the example of RFC 6455 section 1.3",
-        BOOK.section("10.1 The accept value"),
+        check_accept(RFC_ACCEPT, RFC_KEY, read),
+        Ok(()),
+        "the test's own accept value for the RFC's key",
+        read,
     );
+    if let Err(message) = check_accept(&accept_key(RFC_KEY), RFC_KEY, read) {
+        panic!("\n{message}\n");
+    }
 }
 // ANCHOR_END: accept_test
+
+/// The failure texts for the two classic mistakes, as a reader sees them.
+#[test]
+fn accept_key_mistakes_are_named() {
+    let read = BOOK.section("10.1 The accept value");
+    let digest = Sha1::new()
+        .chain_update(RFC_KEY.as_bytes())
+        .chain_update(WEBSOCKET_GUID.as_bytes())
+        .finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let mistakes = [
+        BASE64_STANDARD.encode(Sha1::digest(RFC_KEY.as_bytes())),
+        BASE64_STANDARD.encode(&hex),
+    ];
+    let mut shown = String::new();
+    for mistake in mistakes {
+        shown.push_str(&check_accept(&mistake, RFC_KEY, read).unwrap_err());
+        shown.push_str("\n\n");
+    }
+    support::assert_snapshot!(read, shown);
+    // The reader's function, so that this test waits for exercise 10.1 too.
+    if let Err(message) = check_accept(&accept_key(RFC_KEY), RFC_KEY, read) {
+        panic!("\n{message}\n");
+    }
+}
 
 proptest! {
     // Failures are shown, not saved: the tests must not write files into the workbook.
@@ -557,7 +653,11 @@ fn client_request_without_subprotocols_to_an_ipv6_host() {
         port: 9001,
         resource: "/?room=rust".to_string(),
     };
-    let request = parsed(&client_request(&url, RFC_KEY, &[]));
+    let request = written_head(
+        "client_request() for ws://[::1]:9001/?room=rust",
+        &client_request(&url, RFC_KEY, &[]),
+        read,
+    );
     expect_eq(
         (request.target.as_str(), request.headers.get("Host")),
         ("/?room=rust", Some("[::1]:9001")),
@@ -570,6 +670,24 @@ fn client_request_without_subprotocols_to_an_ipv6_host() {
         "the Sec-WebSocket-Protocol header when no subprotocol is offered",
         read,
     );
+}
+
+/// The failure a reader sees when client_request() forgets the empty line
+/// that ends the head.
+#[test]
+fn a_head_without_its_empty_line_names_the_cause() {
+    let read = BOOK.section("10.6 The client's request");
+    let url = WsUrl {
+        host: "server.example.com".to_string(),
+        port: 80,
+        resource: "/chat".to_string(),
+    };
+    let mut unfinished = browsers::head(RFC_REQUEST);
+    unfinished.truncate(unfinished.len() - 2);
+    let what = "client_request() for ws://server.example.com/chat";
+    support::assert_snapshot!(read, read_head(what, &unfinished, read).unwrap_err());
+    // The reader's function, so that this test waits for exercise 10.6 too.
+    written_head(what, &client_request(&url, RFC_KEY, &[]), read);
 }
 
 // ---------------------------------------------------------------- 10.7 Checking the answer
@@ -1051,7 +1169,7 @@ fn client_handshake_refuses_a_wrong_accept_and_an_early_close() {
                 request,
             )
         });
-    let written = parsed(&request);
+    let written = written_head("the request client_handshake() wrote", &request, read);
     expect_eq(
         (written.target.as_str(), written.headers.get("Host")),
         ("/chat", Some("server.example.com")),
