@@ -1,9 +1,10 @@
-//! Checks for chapter 10: the opening handshake. Run them with `cargo test -p chapter-10`.
+//! Checks for chapter 10: the opening handshake. Run them with `cargo test
+//! -p chapter-10`.
 //!
-//! Requests are read with chapter 9's reference parser (`http_head`), never with code of
-//! this chapter. Expected bytes are written out by hand or come from RFC 6455's own
-//! example; the last tests put an independent implementation, tungstenite, on the other
-//! end of a loopback connection.
+//! Requests are read with chapter 9's reference parser (`http_head`), never
+//! with code of this chapter. Expected bytes are written out by hand or come
+//! from RFC 6455's own example; the last tests put an independent
+//! implementation, tungstenite, on the other end of a loopback connection.
 
 #[path = "../09-http-requests/browsers.rs"]
 mod browsers;
@@ -14,16 +15,20 @@ use std::thread;
 
 use base64::prelude::{BASE64_STANDARD, Engine as _};
 use chapter_10::{
-    Answer, Established, HandshakeError, Offer, Origins, ServerConfig, WEBSOCKET_GUID, WsUrl,
-    accept_key, accept_websocket, answer, check_response, choose_subprotocol, client_handshake,
-    client_request, connect, parse_response, random_key, validate_request,
+    Answer, Established, HandshakeError, Offer, Origins, ServerConfig,
+    WEBSOCKET_GUID, WsUrl, accept_key, accept_websocket, answer,
+    check_response, choose_subprotocol, client_handshake, client_request,
+    connect, parse_response, random_key, validate_request,
 };
 use http_head::{Limits, Progress, Request, RequestReader};
 use proptest::prelude::*;
 use sha1::{Digest, Sha1};
 use support::net::{self, IO_TIMEOUT};
 use support::report::Failure;
-use support::{Book, Section, check_eq, deadline, expect_bytes, expect_eq, expect_ok, expect_that};
+use support::{
+    Book, Section, check_eq, deadline, expect_bytes, expect_eq, expect_ok,
+    expect_that,
+};
 
 const BOOK: Book = Book::page("ch10-opening-handshake.md");
 
@@ -58,8 +63,8 @@ fn parsed(bytes: &[u8]) -> Request {
     }
 }
 
-/// Changes to a head: each line that starts with a prefix is replaced by the lines given
-/// with it (none: the line is removed).
+/// Changes to a head: each line that starts with a prefix is replaced by the
+/// lines given with it (none: the line is removed).
 type Edits<'a> = &'a [(&'a str, &'a [&'a str])];
 
 /// The RFC's request with `edits` made.
@@ -77,13 +82,18 @@ fn rfc_request_with(edits: Edits) -> Vec<u8> {
 /// A head that a function of this chapter wrote, read by chapter 9's
 /// parser. A head the parser cannot finish is that function's mistake, and
 /// the failure says which function and the likely cause.
-fn read_head(what: &str, bytes: &[u8], read: Section) -> Result<Request, String> {
+fn read_head(
+    what: &str,
+    bytes: &[u8],
+    read: Section,
+) -> Result<Request, String> {
     let found = match RequestReader::new(Limits::default()).feed(bytes) {
         Ok(Progress::Done { request, .. }) => return Ok(request),
         Ok(Progress::NeedMore) => format!(
-            "a head that never ends: the parser still waits for more bytes.\n\
-             Likely cause: the empty line after the last header is missing (a head\n\
-             ends in \\r\\n\\r\\n). The head, each CRLF shown:\n{}",
+            "a head that never ends: the parser waits for more bytes.\n\
+             Likely cause: the empty line after the last header is\n\
+             missing (a head ends in \\r\\n\\r\\n). The head, each CRLF\n\
+             shown:\n{}",
             shown_head(bytes)
         ),
         Err(error) => format!(
@@ -93,7 +103,8 @@ fn read_head(what: &str, bytes: &[u8], read: Section) -> Result<Request, String>
     };
     let failure = Failure {
         what: format!("{what}, read by chapter 9's request parser"),
-        expected: "a whole head: request line, headers, then an empty line".into(),
+        expected: "a whole head: request line, headers, then an empty line"
+            .into(),
         found,
         read,
     };
@@ -102,7 +113,8 @@ fn read_head(what: &str, bytes: &[u8], read: Section) -> Result<Request, String>
 
 /// [`read_head`], failing the test on a broken head.
 fn written_head(what: &str, bytes: &[u8], read: Section) -> Request {
-    read_head(what, bytes, read).unwrap_or_else(|message| panic!("\n{message}\n"))
+    read_head(what, bytes, read)
+        .unwrap_or_else(|message| panic!("\n{message}\n"))
 }
 
 /// The accept value RFC 6455 section 4.2.2 asks for, computed here with the
@@ -120,11 +132,12 @@ fn check_accept(found: &str, key: &str, read: Section) -> Result<(), String> {
     let without_guid = BASE64_STANDARD.encode(Sha1::digest(key.as_bytes()));
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let cause = if found == without_guid {
-        "\nLikely cause: this is base64(SHA-1(key)), the GUID left out. Hash the\n\
-         key's bytes followed by the GUID's bytes."
+        "\nLikely cause: this is base64(SHA-1(key)), the GUID left out.\n\
+         Hash the key's bytes followed by the GUID's bytes."
     } else if found == BASE64_STANDARD.encode(&hex) || found.len() == 56 {
-        "\nLikely cause: 56 characters are base64 of the digest written as 40 hex\n\
-         digits. Encode the digest's 20 raw bytes (28 characters of base64)."
+        "\nLikely cause: 56 characters are base64 of the digest written\n\
+         as 40 hex digits. Encode the digest's 20 raw bytes (28\n\
+         characters of base64)."
     } else if found.len() != 28 {
         "\nAn accept value is base64 of 20 bytes: always 28 characters."
     } else {
@@ -133,7 +146,7 @@ fn check_accept(found: &str, key: &str, read: Section) -> Result<(), String> {
     let failure = Failure {
         what: format!("accept_key({key:?})"),
         expected: format!("{expected:?}"),
-        found: format!("{found:?} ({} characters){cause}", found.len()),
+        found: format!("{found:?}\n({} characters){cause}", found.len()),
         read,
     };
     Err(failure.to_string())
@@ -148,7 +161,8 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-// ---------------------------------------------------------------- 10.1 The accept value
+// ---------------------------------------------------------------- 10.1 The
+// accept value
 
 // ANCHOR: accept_test
 #[test]
@@ -192,7 +206,8 @@ fn accept_key_mistakes_are_named() {
 }
 
 proptest! {
-    // Failures are shown, not saved: the tests must not write files into the workbook.
+    // Failures are shown, not saved: the tests must not write files into
+    // the workbook.
     #![proptest_config(ProptestConfig {
         cases: 100,
         failure_persistence: None,
@@ -234,7 +249,8 @@ proptest! {
     }
 }
 
-// ---------------------------------------------------------------- 10.2 Validating the request
+// ---------------------------------------------------------------- 10.2
+// Validating the request
 
 #[test]
 fn validate_request_accepts_chrome_and_firefox() {
@@ -344,10 +360,14 @@ fn validate_request_refuses_each_broken_rule() {
         };
         writeln!(table, "{what:<32} {outcome}").unwrap();
     }
-    support::assert_snapshot!(BOOK.section("10.2 Validating the upgrade request"), table);
+    support::assert_snapshot!(
+        BOOK.section("10.2 Validating the upgrade request"),
+        table
+    );
 }
 
-// ---------------------------------------------------------------- 10.3 Subprotocol and origin
+// ---------------------------------------------------------------- 10.3
+// Subprotocol and origin
 
 #[test]
 fn choose_subprotocol_takes_the_servers_favourite_that_was_offered() {
@@ -368,7 +388,9 @@ fn choose_subprotocol_takes_the_servers_favourite_that_was_offered() {
         expect_eq(
             choose_subprotocol(&strings(offered), &strings(supported)),
             chosen.map(String::from),
-            &format!("choose_subprotocol(offered {offered:?}, supported {supported:?})"),
+            &format!(
+                "choose_subprotocol(offered {offered:?}, supported {supported:?})"
+            ),
             read,
         );
     }
@@ -401,7 +423,8 @@ fn origins_allow_listed_pages_and_requests_without_origin() {
     }
 }
 
-// ---------------------------------------------------------------- 10.4 The server's answer
+// ---------------------------------------------------------------- 10.4 The
+// server's answer
 
 // ANCHOR: answer_test
 #[test]
@@ -476,9 +499,12 @@ fn answer_gives_every_outcome_its_bytes() {
                 response,
                 subprotocol,
             } => (response, format!("Accept, subprotocol {subprotocol:?}")),
-            Answer::Reject { response, error } => (response, format!("Reject, {error:?}")),
+            Answer::Reject { response, error } => {
+                (response, format!("Reject, {error:?}"))
+            }
         };
-        writeln!(all, "# {what}: {note}\n{}", shown_head(&response)).unwrap();
+        writeln!(all, "# {what}:\n# {note}\n{}", shown_head(&response))
+            .unwrap();
     }
     support::assert_snapshot!(BOOK.section("10.4 The server's answer"), all);
 }
@@ -490,7 +516,9 @@ fn answer_to_an_old_version_is_426_naming_version_13() {
         &["Sec-WebSocket-Version: 8"],
     )]));
     let response = match answer(&request, &ServerConfig::default()) {
-        Answer::Reject { response, .. } | Answer::Accept { response, .. } => response,
+        Answer::Reject { response, .. } | Answer::Accept { response, .. } => {
+            response
+        }
     };
     let text = String::from_utf8_lossy(&response);
     expect_that(
@@ -504,7 +532,8 @@ fn answer_to_an_old_version_is_426_naming_version_13() {
     );
 }
 
-// ---------------------------------------------------------------- 10.5 A ws:// URL
+// ---------------------------------------------------------------- 10.5 A
+// ws:// URL
 
 #[test]
 fn ws_url_parses_host_port_and_resource() {
@@ -587,7 +616,8 @@ fn ws_url_errors() {
     support::assert_snapshot!(BOOK.section("10.5 A ws:// URL"), table);
 }
 
-// ---------------------------------------------------------------- 10.6 The client's request
+// ---------------------------------------------------------------- 10.6 The
+// client's request
 
 #[test]
 fn random_key_is_base64_of_16_fresh_bytes() {
@@ -685,12 +715,16 @@ fn a_head_without_its_empty_line_names_the_cause() {
     let mut unfinished = browsers::head(RFC_REQUEST);
     unfinished.truncate(unfinished.len() - 2);
     let what = "client_request() for ws://server.example.com/chat";
-    support::assert_snapshot!(read, read_head(what, &unfinished, read).unwrap_err());
+    support::assert_snapshot!(
+        read,
+        read_head(what, &unfinished, read).unwrap_err()
+    );
     // The reader's function, so that this test waits for exercise 10.6 too.
     written_head(what, &client_request(&url, RFC_KEY, &[]), read);
 }
 
-// ---------------------------------------------------------------- 10.7 Checking the answer
+// ---------------------------------------------------------------- 10.7
+// Checking the answer
 
 /// The RFC's response with `edits` made.
 fn rfc_response_with(edits: Edits) -> chapter_10::Response {
@@ -711,7 +745,11 @@ fn rfc_response_with(edits: Edits) -> chapter_10::Response {
 fn check_response_accepts_the_rfcs_answer() {
     let read = BOOK.section("10.7 Checking the server's answer");
     expect_eq(
-        check_response(&rfc_response_with(&[]), RFC_KEY, &["chat", "superchat"]),
+        check_response(
+            &rfc_response_with(&[]),
+            RFC_KEY,
+            &["chat", "superchat"],
+        ),
         Ok(Some("chat".to_string())),
         "check_response() of the RFC's response, offered [chat, superchat]",
         read,
@@ -795,16 +833,32 @@ fn check_response_refuses_each_broken_rule() {
     ];
     let mut table = String::new();
     for (what, edits) in cases {
-        let result = check_response(&rfc_response_with(edits), RFC_KEY, &offered);
-        writeln!(table, "{what:<24} {result:?}").unwrap();
+        let result =
+            check_response(&rfc_response_with(edits), RFC_KEY, &offered);
+        // A long result goes on its own line, to fit the book's column.
+        let shown = format!("{result:?}");
+        if shown.len() > 55 {
+            writeln!(
+                table,
+                "{what}\n    {}",
+                shown.replace(", found", ",\n    found")
+            )
+            .unwrap();
+        } else {
+            writeln!(table, "{what:<24} {shown}").unwrap();
+        }
     }
-    support::assert_snapshot!(BOOK.section("10.7 Checking the server's answer"), table);
+    support::assert_snapshot!(
+        BOOK.section("10.7 Checking the server's answer"),
+        table
+    );
 }
 
-// ---------------------------------------------------------------- 10.8 Over a real connection
+// ---------------------------------------------------------------- 10.8 Over a
+// real connection
 
-/// An in-memory connection: reads return `input` at most `piece` bytes at a time, then
-/// end-of-file; writes are collected in `output`.
+/// An in-memory connection: reads return `input` at most `piece` bytes at a
+/// time, then end-of-file; writes are collected in `output`.
 struct Scripted {
     input: Vec<u8>,
     position: usize,
@@ -858,13 +912,15 @@ fn accept_websocket_completes_a_handshake_with_a_tungstenite_client() {
         read,
         move || {
             let server = thread::spawn(move || {
-                let (mut stream, _) = net::accept(&listener).expect("no client connected");
+                let (mut stream, _) =
+                    net::accept(&listener).expect("no client connected");
                 let config = ServerConfig {
                     subprotocols: strings(&["chat.v2", "chat.v1"]),
                     origins: Origins::Any,
                 };
                 let established = accept_websocket(&mut stream, &config);
-                // The client's first frame: what came with the head, then the stream.
+                // The client's first frame: what came with the head, then
+                // the stream.
                 let mut frame = match &established {
                     Ok(established) => established.leftover.clone(),
                     Err(_) => Vec::new(),
@@ -892,7 +948,8 @@ fn accept_websocket_completes_a_handshake_with_a_tungstenite_client() {
             let client_side = match tungstenite::client(request, stream) {
                 Ok((mut socket, response)) => {
                     socket.send(tungstenite::Message::text("hello")).unwrap();
-                    let chosen = response.headers().get("Sec-WebSocket-Protocol");
+                    let chosen =
+                        response.headers().get("Sec-WebSocket-Protocol");
                     Ok(chosen.map(|v| v.to_str().unwrap().to_string()))
                 }
                 Err(error) => Err(error.to_string()),
@@ -927,7 +984,9 @@ fn accept_websocket_completes_a_handshake_with_a_tungstenite_client() {
 
 #[test]
 fn connect_completes_a_handshake_with_a_tungstenite_server() {
-    use tungstenite::handshake::server::{Request as HttpRequest, Response as HttpResponse};
+    use tungstenite::handshake::server::{
+        Request as HttpRequest, Response as HttpResponse,
+    };
 
     let read = BOOK.section(SECTION_8);
     let listener = net::listener();
@@ -938,34 +997,41 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
         read,
         move || {
             let server = thread::spawn(move || {
-                let (stream, _) = net::accept(&listener).map_err(|e| e.to_string())?;
-                // Speak chat.v1 if the client offers it. (The error type is tungstenite's.)
+                let (stream, _) =
+                    net::accept(&listener).map_err(|e| e.to_string())?;
+                // Speak chat.v1 if the client offers it. (The error type
+                // is tungstenite's.)
                 #[allow(clippy::result_large_err)]
-                let choose = |request: &HttpRequest, mut response: HttpResponse| {
-                    let offered = request
-                        .headers()
-                        .get_all("Sec-WebSocket-Protocol")
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .flat_map(|v| v.split(',').map(str::trim))
-                        .any(|p| p == "chat.v1");
-                    if offered {
-                        let chat = tungstenite::http::HeaderValue::from_static("chat.v1");
-                        response
-                            .headers_mut()
-                            .insert("Sec-WebSocket-Protocol", chat);
-                    }
-                    Ok(response)
-                };
-                let mut socket =
-                    tungstenite::accept_hdr(stream, choose).map_err(|e| e.to_string())?;
+                let choose =
+                    |request: &HttpRequest, mut response: HttpResponse| {
+                        let offered = request
+                            .headers()
+                            .get_all("Sec-WebSocket-Protocol")
+                            .iter()
+                            .filter_map(|v| v.to_str().ok())
+                            .flat_map(|v| v.split(',').map(str::trim))
+                            .any(|p| p == "chat.v1");
+                        if offered {
+                            let chat =
+                                tungstenite::http::HeaderValue::from_static(
+                                    "chat.v1",
+                                );
+                            response
+                                .headers_mut()
+                                .insert("Sec-WebSocket-Protocol", chat);
+                        }
+                        Ok(response)
+                    };
+                let mut socket = tungstenite::accept_hdr(stream, choose)
+                    .map_err(|e| e.to_string())?;
                 socket
                     .send(tungstenite::Message::text("hi"))
                     .map_err(|e| e.to_string())
             });
 
             let url = format!("ws://{address}/chat");
-            let client_side = connect(&url, &["chat.v2", "chat.v1"], IO_TIMEOUT);
+            let client_side =
+                connect(&url, &["chat.v2", "chat.v1"], IO_TIMEOUT);
             let mut frame = Vec::new();
             let mut timeouts = None;
             if let Ok((stream, established)) = &client_side {
@@ -983,7 +1049,8 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
                     }
                 }
             }
-            let server_side = server.join().expect("the tungstenite server thread");
+            let server_side =
+                server.join().expect("the tungstenite server thread");
             let client_side = client_side
                 .map(|(_, e)| e.subprotocol)
                 .map_err(|e| e.to_string());
@@ -1002,7 +1069,8 @@ fn connect_completes_a_handshake_with_a_tungstenite_server() {
         "what connect() returned (the subprotocol)",
         read,
     );
-    // 0x81: a final text frame; 0x02: not masked (server frames never are), 2 bytes.
+    // 0x81: a final text frame; 0x02: not masked (server frames never are),
+    // 2 bytes.
     expect_bytes(
         frame.get(..4).unwrap_or(&frame),
         &[0x81, 0x02, b'h', b'i'],
@@ -1026,14 +1094,20 @@ fn accept_websocket_keeps_the_bytes_after_the_head() {
     ];
     let mut input = browsers::head(browsers::FIREFOX);
     input.extend_from_slice(&frame);
-    let (result, rest) =
-        deadline::within(deadline::DEFAULT, "accept_websocket()", read, move || {
-            // Reads of 100 bytes: the last one holds the end of the head and part of the frame.
+    let (result, rest) = deadline::within(
+        deadline::DEFAULT,
+        "accept_websocket()",
+        read,
+        move || {
+            // Reads of 100 bytes: the last one holds the end of the head and
+            // part of the frame.
             let mut stream = Scripted::new(input, 100);
-            let result = accept_websocket(&mut stream, &ServerConfig::default());
+            let result =
+                accept_websocket(&mut stream, &ServerConfig::default());
             let rest = stream.input[stream.position..].to_vec();
             (result.map_err(|e| e.to_string()), rest)
-        });
+        },
+    );
     match result {
         Ok(Established { leftover, .. }) => {
             let mut after = leftover;
@@ -1060,12 +1134,17 @@ fn accept_websocket_answers_a_head_too_large_with_431() {
     let read = BOOK.section(SECTION_8);
     let mut input = b"GET /chat HTTP/1.1\r\nCookie: ".to_vec();
     input.resize(64 * 1024, b'a');
-    let (result, output, position) =
-        deadline::within(deadline::DEFAULT, "accept_websocket()", read, move || {
+    let (result, output, position) = deadline::within(
+        deadline::DEFAULT,
+        "accept_websocket()",
+        read,
+        move || {
             let mut stream = Scripted::new(input, 4096);
-            let result = accept_websocket(&mut stream, &ServerConfig::default());
+            let result =
+                accept_websocket(&mut stream, &ServerConfig::default());
             (result, stream.output, stream.position)
-        });
+        },
+    );
     expect_that(
         position <= Limits::default().max_head_bytes + 4096,
         "how much of a 64 KiB head accept_websocket() read",
@@ -1090,12 +1169,16 @@ fn accept_websocket_writes_the_rejection_and_returns_an_error() {
         subprotocols: Vec::new(),
         origins: Origins::Only(strings(&["https://chat.example.com"])),
     };
-    let (kind, output) =
-        deadline::within(deadline::DEFAULT, "accept_websocket()", read, move || {
+    let (kind, output) = deadline::within(
+        deadline::DEFAULT,
+        "accept_websocket()",
+        read,
+        move || {
             let mut stream = Scripted::new(input, 512);
             let result = accept_websocket(&mut stream, &config);
             (result.map(|_| ()).map_err(|e| e.kind()), stream.output)
-        });
+        },
+    );
     expect_eq(
         kind,
         Err(io::ErrorKind::InvalidData),
@@ -1110,22 +1193,28 @@ fn accept_websocket_writes_the_rejection_and_returns_an_error() {
     );
 }
 
-/// A client that goes away before its head is complete: every later read returns 0 bytes.
-/// The server must give up with `UnexpectedEof`, not read 0 bytes again forever.
+/// A client that goes away before its head is complete: every later read
+/// returns 0 bytes. The server must give up with `UnexpectedEof`, not read 0
+/// bytes again forever.
 #[test]
 fn accept_websocket_reports_a_client_that_closes_mid_head() {
     let read = BOOK.section(SECTION_8);
     let head = browsers::head(browsers::FIREFOX);
     let half = head[..head.len() / 2].to_vec();
-    for (what, input) in [("no bytes at all", Vec::new()), ("half a head", half)] {
+    for (what, input) in
+        [("no bytes at all", Vec::new()), ("half a head", half)]
+    {
         let sent = input.len();
         let (kind, output) = deadline::within(
             deadline::DEFAULT,
-            &format!("accept_websocket() of a client that sends {what}, then closes"),
+            &format!(
+                "accept_websocket() of a client that sends {what}, then closes"
+            ),
             read,
             move || {
                 let mut stream = Scripted::new(input, 64);
-                let result = accept_websocket(&mut stream, &ServerConfig::default());
+                let result =
+                    accept_websocket(&mut stream, &ServerConfig::default());
                 (result.map(|_| ()).map_err(|e| e.kind()), stream.output)
             },
         );
@@ -1140,7 +1229,9 @@ fn accept_websocket_reports_a_client_that_closes_mid_head() {
         expect_bytes(
             &output,
             b"",
-            &format!("the bytes accept_websocket() wrote to a client that left after {what}"),
+            &format!(
+                "the bytes accept_websocket() wrote to a client that left after {what}"
+            ),
             read,
         );
     }
@@ -1155,21 +1246,29 @@ fn client_handshake_refuses_a_wrong_accept_and_an_early_close() {
         "host server.example.com, port 80, resource /chat",
         BOOK.section("10.5 A ws:// URL"),
     );
-    let (wrong, closed, request) =
-        deadline::within(deadline::DEFAULT, "client_handshake()", read, move || {
-            // The RFC's response answers the RFC's key, never a fresh random one.
+    let (wrong, closed, request) = deadline::within(
+        deadline::DEFAULT,
+        "client_handshake()",
+        read,
+        move || {
+            // The RFC's response answers the RFC's key, never a fresh
+            // random one.
             let mut stream = Scripted::new(browsers::head(RFC_RESPONSE), 64);
-            let wrong = client_handshake(&mut stream, &url, &["chat"]).map(|_| ());
+            let wrong =
+                client_handshake(&mut stream, &url, &["chat"]).map(|_| ());
             let request = stream.output;
             let mut silent = Scripted::new(Vec::new(), 64);
-            let closed = client_handshake(&mut silent, &url, &["chat"]).map(|_| ());
+            let closed =
+                client_handshake(&mut silent, &url, &["chat"]).map(|_| ());
             (
                 wrong.map_err(|e| e.kind()),
                 closed.map_err(|e| e.kind()),
                 request,
             )
-        });
-    let written = written_head("the request client_handshake() wrote", &request, read);
+        },
+    );
+    let written =
+        written_head("the request client_handshake() wrote", &request, read);
     expect_eq(
         (written.target.as_str(), written.headers.get("Host")),
         ("/chat", Some("server.example.com")),

@@ -1,14 +1,15 @@
 //! Checks for chapter 11: frames. Run them with `cargo test -p chapter-11`.
 //!
-//! The expected bytes come from RFC 6455 (section 5.7 gives worked examples) or are built
-//! field by field in `wire.rs`, never by one of the chapter's own functions.
+//! The expected bytes come from RFC 6455 (section 5.7 gives worked examples)
+//! or are built field by field in `wire.rs`, never by one of the chapter's
+//! own functions.
 
 mod shown;
 mod wire;
 
 use chapter_11::{
-    Decoded, Decoder, Frame, FrameError, Header, HeaderRead, OpCode, Role, apply_mask,
-    apply_mask_bytewise, encode, encode_length, parse_header,
+    Decoded, Decoder, Frame, FrameError, Header, HeaderRead, OpCode, Role,
+    apply_mask, apply_mask_bytewise, encode, encode_length, parse_header,
 };
 use std::fmt;
 
@@ -29,7 +30,8 @@ const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 /// A generous limit for tests that are not about the limit.
 const MAX: usize = 1 << 20;
 
-/// An opcode value, shown in hex as the book and RFC 6455 write it (`0xA`, not `10`).
+/// An opcode value, shown in hex as the book and RFC 6455 write it (`0xA`,
+/// not `10`).
 #[derive(PartialEq)]
 struct Hex(u8);
 
@@ -41,7 +43,8 @@ impl fmt::Debug for Hex {
 
 // ---------------------------------------------------------------- 11.1 Opcodes
 
-/// Every opcode of RFC 6455 section 5.2 with its value and whether it is a control frame.
+/// Every opcode of RFC 6455 section 5.2 with its value and whether it is a
+/// control frame.
 const TABLE: [(u8, OpCode, bool); 6] = [
     (0x0, OpCode::Continuation, false),
     (0x1, OpCode::Text, false),
@@ -93,7 +96,8 @@ fn opcode_is_control_for_close_ping_and_pong_only() {
     }
 }
 
-// ---------------------------------------------------------------- 11.2 The payload length
+// ---------------------------------------------------------------- 11.2 The
+// payload length
 
 fn length_bytes(length: usize) -> Vec<u8> {
     let mut out = Vec::new();
@@ -172,7 +176,8 @@ fn encode_length_appends_to_what_is_there() {
     );
 }
 
-// ---------------------------------------------------------------- 11.3 Masking, byte by byte
+// ---------------------------------------------------------------- 11.3
+// Masking, byte by byte
 
 #[test]
 fn apply_mask_bytewise_masks_hello_as_the_rfc_does() {
@@ -193,9 +198,14 @@ fn apply_mask_bytewise_masks_hello_as_the_rfc_does() {
     );
 }
 
-/// A bug others shipped: a payload that arrives in two reads, masked as if each read
-/// started at key byte 0. Masking the second part from `offset` must continue the key.
-fn check_split_masking(mask: fn(&mut [u8], [u8; 4], usize), name: &str, read: Section) {
+/// A bug others shipped: a payload that arrives in two reads, masked as if each
+/// read started at key byte 0. Masking the second part from `offset` must
+/// continue the key.
+fn check_split_masking(
+    mask: fn(&mut [u8], [u8; 4], usize),
+    name: &str,
+    read: Section,
+) {
     let key = [0x01, 0x20, 0x04, 0x80];
     let payload = counting(23);
     let expected = reference_mask(&payload, key, 0);
@@ -217,7 +227,9 @@ fn check_split_masking(mask: fn(&mut [u8], [u8; 4], usize), name: &str, read: Se
         expect_bytes(
             &data,
             &reference_mask(&payload, key, offset),
-            &format!("{name} from offset {offset}: key byte offset % 4 comes first"),
+            &format!(
+                "{name} from offset {offset}: key byte offset % 4 comes first"
+            ),
             read,
         );
     }
@@ -228,7 +240,8 @@ fn apply_mask_bytewise_continues_from_an_offset() {
     check_split_masking(apply_mask_bytewise, "apply_mask_bytewise", BYTEWISE);
 }
 
-// ---------------------------------------------------------------- 11.4 Masking, a word at a time
+// ---------------------------------------------------------------- 11.4
+// Masking, a word at a time
 
 #[test]
 fn apply_mask_masks_hello_as_the_rfc_does() {
@@ -265,7 +278,8 @@ fn apply_mask_masks_a_long_payload_to_its_last_byte() {
     }
 }
 
-// ---------------------------------------------------------------- 11.5 Encoding a frame
+// ---------------------------------------------------------------- 11.5
+// Encoding a frame
 
 fn encoded(frame: &Frame, mask: Option<[u8; 4]>) -> Vec<u8> {
     let mut out = Vec::new();
@@ -283,7 +297,12 @@ fn text(fin: bool, opcode: OpCode, payload: &[u8]) -> Frame {
 
 /// Encodes, compares with the RFC's bytes, and snapshots the annotated dump.
 /// The snapshot is named after the test, `snapshots/frames__<snapshot>.snap`.
-fn check_rfc_example(snapshot: &str, name: &str, frames: &[(Frame, Option<[u8; 4]>)], rfc: &[u8]) {
+fn check_rfc_example(
+    snapshot: &str,
+    name: &str,
+    frames: &[(Frame, Option<[u8; 4]>)],
+    rfc: &[u8],
+) {
     let mut out = Vec::new();
     for (frame, mask) in frames {
         encode(frame, *mask, &mut out);
@@ -392,8 +411,9 @@ fn encode_masks_every_size_class() {
     }
 }
 
-/// A bug others shipped: the MASK bit set on `out[1]`, which is only this frame's length
-/// byte when `out` started empty. Here `out` already holds a ping.
+/// A bug others shipped: the MASK bit set on `out[1]`, which is only this
+/// frame's length byte when `out` started empty. Here `out` already holds
+/// a ping.
 #[test]
 fn encode_appends_to_what_is_in_out() {
     for (mask, frame, name) in [
@@ -414,9 +434,15 @@ fn encode_appends_to_what_is_in_out() {
     }
 }
 
-// ---------------------------------------------------------------- 11.6 Reading a header
+// ---------------------------------------------------------------- 11.6 Reading
+// a header
 
-fn header(fin: bool, opcode: OpCode, mask: Option<[u8; 4]>, payload_len: u64) -> Header {
+fn header(
+    fin: bool,
+    opcode: OpCode,
+    mask: Option<[u8; 4]>,
+    payload_len: u64,
+) -> Header {
     Header {
         fin,
         rsv: 0,
@@ -501,7 +527,9 @@ fn parse_header_reads_the_rsv_bits_as_a_number() {
         expect_shown(
             found,
             complete(expected, 2),
-            &format!("parse_header of {first:02x} 00: RSV1 = 4, RSV2 = 2, RSV3 = 1"),
+            &format!(
+                "parse_header of {first:02x} 00: RSV1 = 4, RSV2 = 2, RSV3 = 1"
+            ),
             HEADER,
         );
     }
@@ -529,9 +557,10 @@ fn parse_header_reads_the_64_bit_length_most_significant_byte_first() {
     );
 }
 
-/// A bug others shipped: a header that arrives in two reads, the first part forgotten.
-/// Every prefix of a header asks for more, never for more than the header has left: with
-/// a 16- and a 64-bit length, each with and without a masking key.
+/// A bug others shipped: a header that arrives in two reads, the first part
+/// forgotten. Every prefix of a header asks for more, never for more than the
+/// header has left: with a 16- and a 64-bit length, each with and without a
+/// masking key.
 #[test]
 fn parse_header_asks_for_more_on_every_prefix() {
     let headers: [(&[u8], Header); 4] = [
@@ -560,7 +589,9 @@ fn parse_header_asks_for_more_on_every_prefix() {
             let fits = matches!(found, Ok(HeaderRead::NeedMore(n)) if n >= 1 && n <= left);
             expect_that(
                 fits,
-                &format!("parse_header of the first {len} bytes of the header {shown}"),
+                &format!(
+                    "parse_header of the first {len} bytes of the header {shown}"
+                ),
                 &format!("Ok(NeedMore(n)) with 1 <= n <= {left}"),
                 format!("{:?}", Shown(&found)),
                 HEADER,
@@ -589,7 +620,8 @@ fn parse_header_refuses_a_reserved_opcode_from_the_first_byte() {
 
 #[test]
 fn parse_header_refuses_a_64_bit_length_with_the_top_bit_set() {
-    // The MASK bit is set, but the key is not needed to see that the length is wrong.
+    // The MASK bit is set, but the key is not needed to see that the length
+    // is wrong.
     let wire = [0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0];
     expect_shown(
         parse_header(&wire),
@@ -601,8 +633,8 @@ fn parse_header_refuses_a_64_bit_length_with_the_top_bit_set() {
 
 #[test]
 fn parse_header_accepts_a_length_longer_than_needed() {
-    // RFC 6455 asks senders for the shortest length; this decoder accepts a longer one
-    // (the book explains why). 5 as 16 bits, then as 64 bits:
+    // RFC 6455 asks senders for the shortest length; this decoder accepts a
+    // longer one (the book explains why). 5 as 16 bits, then as 64 bits:
     let wire = [0x81, 0x7e, 0x00, 0x05];
     expect_shown(
         parse_header(&wire),
@@ -619,7 +651,8 @@ fn parse_header_accepts_a_length_longer_than_needed() {
     );
 }
 
-// ---------------------------------------------------------------- 11.7 The rules a header must follow
+// ---------------------------------------------------------------- 11.7 The
+// rules a header must follow
 
 /// A header a server accepts: a masked, final text frame of 10 bytes.
 fn from_client() -> Header {
@@ -750,8 +783,8 @@ fn check_refuses_a_frame_over_the_maximum() {
 
 #[test]
 fn check_reports_the_first_rule_broken() {
-    // Breaks every rule at once: RSV, fragmented control, too long, masked to a client,
-    // over the maximum. Then one rule fewer each time.
+    // Breaks every rule at once: RSV, fragmented control, too long, masked to a
+    // client, over the maximum. Then one rule fewer each time.
     let mut header = Header {
         fin: false,
         rsv: 0b100,
@@ -801,13 +834,23 @@ fn check_reports_the_first_rule_broken() {
     );
 }
 
-// ---------------------------------------------------------------- 11.8 Decoding a frame
+// ---------------------------------------------------------------- 11.8
+// Decoding a frame
 
-fn decode_as(role: Role, max: usize, input: &[u8]) -> Result<Decoded, FrameError> {
+fn decode_as(
+    role: Role,
+    max: usize,
+    input: &[u8],
+) -> Result<Decoded, FrameError> {
     Decoder::new(role, max).decode(input)
 }
 
-fn decoded(fin: bool, opcode: OpCode, payload: &[u8], consumed: usize) -> Decoded {
+fn decoded(
+    fin: bool,
+    opcode: OpCode,
+    payload: &[u8],
+    consumed: usize,
+) -> Decoded {
     Decoded::Frame {
         frame: text(fin, opcode, payload),
         consumed,
@@ -899,9 +942,9 @@ fn decode_takes_one_frame_and_leaves_the_next() {
     );
 }
 
-/// RFC 6455 section 5.7's fragmented "Hel" + "lo", sent by a client: each fragment is
-/// masked, each with its own key. Both payloads must come out unmasked, the continuation
-/// frame's too.
+/// RFC 6455 section 5.7's fragmented "Hel" + "lo", sent by a client: each
+/// fragment is masked, each with its own key. Both payloads must come out
+/// unmasked, the continuation frame's too.
 #[test]
 fn decode_unmasks_each_fragment_of_a_masked_message() {
     let wire = [MASKED_FRAGMENT_HEL, MASKED_FRAGMENT_LO].concat();
@@ -930,8 +973,9 @@ fn decode_unmasks_each_fragment_of_a_masked_message() {
     );
 }
 
-/// A bug others shipped: a header split across two reads, the first part lost. Here every
-/// prefix of every example asks for more, and never for more than the frame has left.
+/// A bug others shipped: a header split across two reads, the first part lost.
+/// Here every prefix of every example asks for more, and never for more than
+/// the frame has left.
 #[test]
 fn decode_asks_for_more_on_every_prefix() {
     for (name, wire, role, _) in rfc_examples().into_iter().take(6) {
@@ -941,7 +985,9 @@ fn decode_asks_for_more_on_every_prefix() {
             let fits = matches!(found, Ok(Decoded::NeedMore(n)) if n >= 1 && n <= left);
             expect_that(
                 fits,
-                &format!("decode of the first {len} bytes of the RFC's {name} example"),
+                &format!(
+                    "decode of the first {len} bytes of the RFC's {name} example"
+                ),
                 &format!("Ok(NeedMore(n)) with 1 <= n <= {left}"),
                 format!("{:?}", Shown(&found)),
                 DECODE,
@@ -974,8 +1020,9 @@ fn decode_reading_exactly_what_it_asks_for_ends_at_the_frame() {
 }
 
 // ANCHOR: huge_length_test
-/// A header announcing 2^63 - 1 bytes: the error comes back from its 10 bytes alone, and
-/// nothing is allocated for the payload (an attempt would abort the test).
+/// A header announcing 2^63 - 1 bytes: the error comes back from its 10 bytes
+/// alone, and nothing is allocated for the payload (an attempt would abort
+/// the test).
 #[test]
 fn decode_refuses_a_huge_length_from_10_bytes() {
     let wire = [0x82, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
@@ -1088,7 +1135,8 @@ fn decode_refuses_a_frame_over_the_maximum() {
     );
 }
 
-/// Every protocol error, as `Display` shows it, next to the bytes that cause it.
+/// Every protocol error, as `Display` shows it, next to the bytes that
+/// cause it.
 #[test]
 fn decode_errors_explain_themselves() {
     let cases: [(&str, Role, Vec<u8>); 8] = [

@@ -1,14 +1,17 @@
 //! Checks for chapter 12, exercises 12.3 to 12.8: the connection. Run them with
 //! `cargo test -p chapter-12`.
 //!
-//! Each test plays a conversation: the peer's frames are built with chapter 11's reference
-//! codec, fed to the connection, and what comes out (events, and the frames in
-//! `data_to_send`, read back with the same codec) is checked and kept as a transcript
-//! snapshot under `tests/12-messages-and-close/snapshots/`.
+//! Each test plays a conversation: the peer's frames are built with
+//! chapter 11's reference codec, fed to the connection, and what
+//! comes out (events, and the frames in `data_to_send`, read back
+//! with the same codec) is checked and kept as a transcript snapshot
+//! under `tests/12-messages-and-close/snapshots/`.
 
 mod script;
 
-use chapter_12::{Config, Connection, Event, ProtocolError, Role, SendError, State};
+use chapter_12::{
+    Config, Connection, Event, ProtocolError, Role, SendError, State,
+};
 use frames::{FrameError, OpCode};
 use script::{KEY, Script, close_code, connection, frames_sent, from_peer};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
@@ -35,7 +38,8 @@ fn close_codes_sent(script: &Script) -> Vec<Option<u16>> {
         .collect()
 }
 
-// ---------------------------------------------------------------- 12.3 Sending frames
+// ---------------------------------------------------------------- 12.3
+// Sending frames
 
 #[test]
 fn server_sends_unmasked_frames() {
@@ -67,7 +71,10 @@ fn server_sends_unmasked_frames() {
         })
         .app("send_ping(&[0; 126])", |c| c.send_ping(&[0; 126]))
         .app("send_text(\"\")", |c| c.send_text(""));
-    support::assert_snapshot!(BOOK.section("12.3 Sending frames"), script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.3 Sending frames"),
+        script.transcript()
+    );
 }
 
 #[test]
@@ -79,7 +86,8 @@ fn client_masks_with_the_key_it_is_given() {
         "send_text(\"Hello\")",
         SENDING,
     );
-    // RFC 6455 section 5.7: "A single-frame masked text message", key 37 fa 21 3d.
+    // RFC 6455 section 5.7: "A single-frame masked text message", key 37 fa
+    // 21 3d.
     expect_bytes(
         &client.data_to_send(),
         &[
@@ -90,7 +98,10 @@ fn client_masks_with_the_key_it_is_given() {
     );
     let mut script = Script::new(Role::Client, Config::default(), SENDING);
     script.app("send_binary([0; 200])", |c| c.send_binary([0; 200]));
-    support::assert_snapshot!(BOOK.section("12.3 Sending frames"), script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.3 Sending frames"),
+        script.transcript()
+    );
 }
 
 #[test]
@@ -101,7 +112,8 @@ fn client_picks_a_fresh_key_for_every_frame() {
     }
     let bytes = client.data_to_send();
     let sent = frames_sent(Role::Client, &bytes, SENDING);
-    let texts: Vec<&[u8]> = sent.iter().map(|(f, _)| f.payload.as_slice()).collect();
+    let texts: Vec<&[u8]> =
+        sent.iter().map(|(f, _)| f.payload.as_slice()).collect();
     expect_eq(
         texts,
         vec![&b"one"[..], b"two", b"three", b"four"],
@@ -156,7 +168,8 @@ fn close_code_of_every_protocol_error() {
 // ANCHOR: frame_errors_test
 #[test]
 fn every_frame_error_fails_with_its_close_code() {
-    let masked = |bytes: &[u8]| from_peer(Role::Server, true, OpCode::Text, bytes);
+    let masked =
+        |bytes: &[u8]| from_peer(Role::Server, true, OpCode::Text, bytes);
     let mut reserved_bit = masked(b"hi");
     reserved_bit[0] |= 0x40; // RSV1, with no extension agreed
     let mut reserved_opcode = masked(b"hi");
@@ -168,8 +181,8 @@ fn every_frame_error_fails_with_its_close_code() {
     let top_bit = [
         0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x37, 0xfa, 0x21, 0x3d,
     ];
-    // Only the header (2 bytes, a 16-bit length, the mask): the limit must be enforced
-    // before any payload arrives.
+    // Only the header (2 bytes, a 16-bit length, the mask): the limit must be
+    // enforced before any payload arrives.
     let mut too_big = masked(&[0; 201]);
     too_big.truncate(8);
 
@@ -215,7 +228,10 @@ fn every_frame_error_fails_with_its_close_code() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(BOOK.section("12.4 Failing the connection"), table);
+    support::assert_snapshot!(
+        BOOK.section("12.4 Failing the connection"),
+        table
+    );
 }
 // ANCHOR_END: frame_errors_test
 
@@ -254,13 +270,15 @@ fn a_failed_connection_reads_and_sends_nothing_more() {
     );
 }
 
-/// After our own close frame, a broken frame from the peer still fails the connection,
-/// but the close frame that says why would be a second one: nothing may follow a close
-/// frame (RFC 6455 section 5.5.1), so ours stays the only one.
+/// After our own close frame, a broken frame from the peer still fails the
+/// connection, but the close frame that says why would be a second one:
+/// nothing may follow a close frame (RFC 6455 section 5.5.1), so ours stays
+/// the only one.
 #[test]
 fn a_failure_after_our_close_sends_no_second_close_frame() {
     let unmasked = from_peer(Role::Client, true, OpCode::Text, b"hi");
-    let mut reserved_opcode = from_peer(Role::Client, true, OpCode::Text, b"hi");
+    let mut reserved_opcode =
+        from_peer(Role::Client, true, OpCode::Text, b"hi");
     reserved_opcode[0] = 0x83;
     let cases = [
         ("unmasked frame from a client", Role::Server, unmasked),
@@ -275,7 +293,9 @@ fn a_failure_after_our_close_sends_no_second_close_frame() {
         expect_eq(
             close_codes_sent(&script),
             vec![Some(1000)],
-            &format!("the close frames sent in all: close(1000), then the peer's {name}"),
+            &format!(
+                "the close frames sent in all: close(1000), then the peer's {name}"
+            ),
             FAILING,
         );
         expect_eq(
@@ -303,10 +323,14 @@ fn a_failure_after_our_close_sends_no_second_close_frame() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(BOOK.section("12.4 Failing the connection"), table);
+    support::assert_snapshot!(
+        BOOK.section("12.4 Failing the connection"),
+        table
+    );
 }
 
-// ---------------------------------------------------------------- 12.5 Reassembly
+// ----------------------------------------------------------------
+// 12.5 Reassembly
 
 #[test]
 fn fragmented_messages_are_reassembled() {
@@ -385,16 +409,20 @@ fn text_that_ends_inside_a_code_point_fails() {
     for fragmented in [false, true] {
         let mut script = server();
         if fragmented {
-            script
-                .peer(false, OpCode::Text, b"caf\xc3")
-                .peer(true, OpCode::Continuation, b"");
+            script.peer(false, OpCode::Text, b"caf\xc3").peer(
+                true,
+                OpCode::Continuation,
+                b"",
+            );
         } else {
             script.peer(true, OpCode::Text, b"caf\xc3");
         }
         expect_eq(
             close_codes_sent(&script),
             vec![Some(1007)],
-            &format!("the close frames sent after \"caf\" + c3 (fragmented: {fragmented})"),
+            &format!(
+                "the close frames sent after \"caf\" + c3 (fragmented: {fragmented})"
+            ),
             REASSEMBLY,
         );
     }
@@ -403,9 +431,11 @@ fn text_that_ends_inside_a_code_point_fails() {
 #[test]
 fn binary_messages_are_not_checked_for_utf8() {
     let mut script = server();
-    script
-        .peer(false, OpCode::Binary, b"\xed\xa0")
-        .peer(true, OpCode::Continuation, b"\x80\xc3");
+    script.peer(false, OpCode::Binary, b"\xed\xa0").peer(
+        true,
+        OpCode::Continuation,
+        b"\x80\xc3",
+    );
     expect_eq(
         script.events.clone(),
         vec![Event::Binary(vec![0xed, 0xa0, 0x80, 0xc3])],
@@ -417,9 +447,11 @@ fn binary_messages_are_not_checked_for_utf8() {
 #[test]
 fn continuation_without_a_start_fails() {
     let mut script = server();
-    script
-        .peer(true, OpCode::Text, b"done")
-        .peer(true, OpCode::Continuation, b"more?");
+    script.peer(true, OpCode::Text, b"done").peer(
+        true,
+        OpCode::Continuation,
+        b"more?",
+    );
     expect_eq(
         script.events.last(),
         Some(&Event::Failed(ProtocolError::ContinuationWithoutStart)),
@@ -441,9 +473,11 @@ fn continuation_without_a_start_fails() {
 #[test]
 fn a_new_message_inside_a_message_fails() {
     let mut script = server();
-    script
-        .peer(false, OpCode::Text, b"first ")
-        .peer(true, OpCode::Binary, b"second");
+    script.peer(false, OpCode::Text, b"first ").peer(
+        true,
+        OpCode::Binary,
+        b"second",
+    );
     expect_eq(
         script.events.clone(),
         vec![Event::Failed(ProtocolError::MessageNotFinished)],
@@ -462,7 +496,8 @@ fn a_new_message_inside_a_message_fails() {
     );
 }
 
-// ---------------------------------------------------------------- 12.6 Ping and pong
+// ---------------------------------------------------------------- 12.6 Ping
+// and pong
 
 // ANCHOR: ping_test
 #[test]
@@ -481,13 +516,18 @@ fn fragmented_text_with_a_ping_in_the_middle() {
         "the events of \"Hel\", a ping, \"lo\"",
         PING,
     );
-    support::assert_snapshot!(BOOK.section("12.6 Ping and pong"), script.transcript());
+    support::assert_snapshot!(
+        BOOK.section("12.6 Ping and pong"),
+        script.transcript()
+    );
 }
 // ANCHOR_END: ping_test
 
 #[test]
 fn a_pong_waits_in_data_to_send_at_once() {
-    for (role, payload) in [(Role::Server, vec![]), (Role::Client, vec![7; 125])] {
+    for (role, payload) in
+        [(Role::Server, vec![]), (Role::Client, vec![7; 125])]
+    {
         let mut connection = connection(role, Config::default());
         connection.receive_data(&from_peer(role, true, OpCode::Ping, &payload));
         expect_eq(
@@ -496,7 +536,8 @@ fn a_pong_waits_in_data_to_send_at_once() {
             "next_event() after a ping arrived",
             PING,
         );
-        // What the peer must receive: a pong with the same payload, masked if we are a client.
+        // What the peer must receive: a pong with the same payload, masked if
+        // we are a client.
         let mut expected = Vec::new();
         let mask = (role == Role::Client).then_some(KEY);
         frames::encode(
@@ -696,13 +737,17 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(BOOK.section("12.7 The closing handshake"), table);
+    support::assert_snapshot!(
+        BOOK.section("12.7 The closing handshake"),
+        table
+    );
 }
 
-// ---------------------------------------------------------------- 12.8 Size limit
+// ---------------------------------------------------------------- 12.8
+// Size limit
 
-/// The message limit is for messages: a ping or close of up to 125 bytes is always valid
-/// (RFC 6455 section 5.5), even when the limit is smaller.
+/// The message limit is for messages: a ping or close of up to 125 bytes is
+/// always valid (RFC 6455 section 5.5), even when the limit is smaller.
 #[test]
 fn control_frames_are_not_held_to_a_small_message_limit() {
     let config = Config {

@@ -9,7 +9,9 @@
 
 mod script;
 
-use chapter_12::{Config, Connection, Event, ProtocolError, Role, SendError, State};
+use chapter_12::{
+    Config, Connection, Event, ProtocolError, Role, SendError, State,
+};
 use frames::{FrameError, OpCode};
 use script::{KEY, connection, frames_sent, from_peer, show_frame};
 use support::{Book, Section, expect_eq, expect_that};
@@ -114,7 +116,9 @@ fn a_message_before_a_protocol_error_is_delivered_first() {
             "Text(\"hello\") -> send_text: Ok(())".to_string(),
             format!(
                 "{:?}",
-                Event::Failed(ProtocolError::Frame(FrameError::UnmaskedFromClient))
+                Event::Failed(ProtocolError::Frame(
+                    FrameError::UnmaskedFromClient
+                ))
             ),
         ],
         "the events of one read holding \"hello\", then an unmasked frame",
@@ -132,7 +136,10 @@ fn a_message_before_a_protocol_error_is_delivered_first() {
 
 /// Feeds `bytes` one at a time, pulling events after each; returns how many
 /// bytes had been fed when the connection failed, and the event.
-fn fail_point(connection: &mut Connection, bytes: &[u8]) -> (usize, Vec<Event>) {
+fn fail_point(
+    connection: &mut Connection,
+    bytes: &[u8],
+) -> (usize, Vec<Event>) {
     for (at, byte) in bytes.iter().enumerate() {
         connection.receive_data(&[*byte]);
         let events: Vec<Event> = connection.events().collect();

@@ -41,7 +41,10 @@ fn an_owned_message_is_copied_only_into_the_bytes_to_send() {
             expect_that(
                 sent && allocated <= 2 * SIZE + 64,
                 &format!("bytes allocated by {call} of 1 MiB ({role:?})"),
-                &format!("the message and one copy of it: at most {}", 2 * SIZE + 64),
+                &format!(
+                    "the message and one copy of it: at most {}",
+                    2 * SIZE + 64
+                ),
                 format!("{allocated} (sent: {sent})"),
                 SENDING,
             );

@@ -9,9 +9,11 @@ pub const NORMAL: u16 = 1000;
 pub const GOING_AWAY: u16 = 1001;
 /// The peer broke the protocol.
 pub const PROTOCOL_ERROR: u16 = 1002;
-/// A kind of data the endpoint cannot take (say, binary to a text-only endpoint).
+/// A kind of data the endpoint cannot take (say, binary to a
+/// text-only endpoint).
 pub const UNSUPPORTED_DATA: u16 = 1003;
-/// Reserved, never sent: what the application sees when a close frame had no code.
+/// Reserved, never sent: what the application sees when a close frame had
+/// no code.
 pub const NO_STATUS_RECEIVED: u16 = 1005;
 /// Reserved, never sent: what the application sees when the connection dropped
 /// without any close frame.

@@ -1,8 +1,8 @@
-//! The sans-I/O pieces wired to a blocking stream: a server and a client that complete
-//! the handshake over a real connection.
+//! The sans-I/O pieces wired to a blocking stream: a server and a client that
+//! complete the handshake over a real connection.
 //!
-//! Both functions take any `Read + Write`, so they work on a `TcpStream`, on a TLS stream
-//! later, and on an in-memory stream in the tests.
+//! Both functions take any `Read + Write`, so they work on a `TcpStream`, on a
+//! TLS stream later, and on an in-memory stream in the tests.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -21,8 +21,9 @@ use crate::url::WsUrl;
 pub struct Established {
     /// The subprotocol both sides agreed on, if any.
     pub subprotocol: Option<String>,
-    /// Bytes that arrived in the same read as the end of the head: already the peer's
-    /// first WebSocket frames. Whatever reads frames next must start with these.
+    /// Bytes that arrived in the same read as the end of the head: already the
+    /// peer's first WebSocket frames. Whatever reads frames next must start
+    /// with these.
     pub leftover: Vec<u8>,
 }
 
@@ -47,12 +48,13 @@ fn closed_early() -> io::Error {
 // ANCHOR: accept_websocket
 /// Exercise 10.8: the server's side of the handshake on a connected stream.
 ///
-/// Read into a `[u8; READ_SIZE]` and feed a `RequestReader` with default limits until the
-/// head is done. A head the reader refuses gets `http_head::rejection(&error)`; a request
-/// gets `answer(..)`'s response. Write the response and flush. Then an accepted handshake
-/// returns what was agreed and the bytes after the head; a refused one returns an
-/// `InvalidData` error ([`invalid_data`]) carrying the reason. A peer that closes first
-/// (a read of 0 bytes) is [`closed_early`].
+/// Read into a `[u8; READ_SIZE]` and feed a `RequestReader` with default limits
+/// until the head is done. A head the reader refuses gets
+/// `http_head::rejection(&error)`; a request gets `answer(..)`'s response.
+/// Write the response and flush. Then an accepted handshake returns what was
+/// agreed and the bytes after the head; a refused one returns an `InvalidData`
+/// error ([`invalid_data`]) carrying the reason. A peer that closes first (a
+/// read of 0 bytes) is [`closed_early`].
 pub fn accept_websocket<S: Read + Write>(
     stream: &mut S,
     config: &ServerConfig,
@@ -100,11 +102,11 @@ pub fn accept_websocket<S: Read + Write>(
 // ANCHOR: client_handshake
 /// Exercise 10.8: the client's side of the handshake on a connected stream.
 ///
-/// Make a key, write the request for `url` offering `subprotocols`, and flush. Then read
-/// (into a `[u8; READ_SIZE]`), appending to everything received, until `parse_response`
-/// finds a whole head; check it with `check_response`. Either one's error is
-/// [`invalid_data`]; a read of 0 bytes is [`closed_early`]. The bytes after the head are
-/// the `leftover`.
+/// Make a key, write the request for `url` offering `subprotocols`, and flush.
+/// Then read (into a `[u8; READ_SIZE]`), appending to everything received,
+/// until `parse_response` finds a whole head; check it with `check_response`.
+/// Either one's error is [`invalid_data`]; a read of 0 bytes is
+/// [`closed_early`]. The bytes after the head are the `leftover`.
 pub fn client_handshake<S: Read + Write>(
     stream: &mut S,
     url: &WsUrl,

@@ -37,10 +37,11 @@ pub enum HeaderRead {
 ///  then:   4 bytes of masking key if MASK is set
 /// ```
 ///
-/// Reports an error as soon as the bytes that prove it are there: a reserved opcode from the
-/// first byte alone, a 64-bit length with its top bit set once its 8 bytes have arrived.
-/// Until the header is complete, says how many more bytes it needs at least. Never reads
-/// past the header, and accepts a length that did not need its 16 or 64 bits.
+/// Reports an error as soon as the bytes that prove it are there: a reserved
+/// opcode from the first byte alone, a 64-bit length with its top bit set once
+/// its 8 bytes have arrived. Until the header is complete, says how many more
+/// bytes it needs at least. Never reads past the header, and accepts a length
+/// that did not need its 16 or 64 bits.
 pub fn parse_header(input: &[u8]) -> Result<HeaderRead, FrameError> {
     // BEGIN SOLUTION: bytes 0 and 1, length, key; NeedMore while any is missing
     let Some(&first) = input.first() else {

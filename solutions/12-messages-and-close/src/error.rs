@@ -1,5 +1,5 @@
-//! What can go wrong: the peer breaks the protocol (we fail the connection), or the
-//! application asks to send what may not be sent (we refuse).
+//! What can go wrong: the peer breaks the protocol (we fail the connection), or
+//! the application asks to send what may not be sent (we refuse).
 
 use std::fmt;
 
@@ -8,21 +8,24 @@ use frames::{FrameError, OpCode};
 use crate::code;
 
 // ANCHOR: protocol_error
-/// The peer broke the protocol. The connection fails: it sends a close frame with
-/// [`ProtocolError::close_code`] and reads nothing more (RFC 6455 section 7.1.7).
+/// The peer broke the protocol. The connection fails: it sends a close frame
+/// with [`ProtocolError::close_code`] and reads nothing more (RFC 6455
+/// section 7.1.7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProtocolError {
     /// The frame layer of chapter 11 refused a frame.
     Frame(FrameError),
     /// A continuation frame arrived while no fragmented message was going on.
     ContinuationWithoutStart,
-    /// A text or binary frame started a new message before the last one was finished.
+    /// A text or binary frame started a new message before the last one
+    /// was finished.
     MessageNotFinished,
     /// A text message, or a close reason, that is not UTF-8.
     InvalidUtf8,
     /// A close frame whose payload is a single byte: half a status code.
     CloseTooShort,
-    /// A close frame with a status code that may not be sent (see `is_valid_close_code`).
+    /// A close frame with a status code that may not be sent (see
+    /// `is_valid_close_code`).
     InvalidCloseCode(u16),
     /// A message larger than `Config::max_message`, whatever its fragments.
     MessageTooBig { size: usize, max: usize },
@@ -31,8 +34,8 @@ pub enum ProtocolError {
 
 impl ProtocolError {
     // ANCHOR: close_code
-    /// Exercise 12.4: the status code the close frame carries when this error fails the
-    /// connection (RFC 6455 section 7.4.1).
+    /// Exercise 12.4: the status code the close frame carries when this error
+    /// fails the connection (RFC 6455 section 7.4.1).
     pub fn close_code(&self) -> u16 {
         // BEGIN SOLUTION: 1007 bad UTF-8, 1009 too big, 1002 the rest
         match self {
@@ -68,7 +71,8 @@ impl fmt::Display for ProtocolError {
             ProtocolError::MessageTooBig { size, max } => {
                 write!(
                     f,
-                    "a message of at least {size} bytes, over the limit of {max}"
+                    "a message of at least {size} bytes, \
+                     over the limit of {max}"
                 )
             }
         }
@@ -80,7 +84,8 @@ impl std::error::Error for ProtocolError {}
 /// What the application asked to send cannot be sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SendError {
-    /// A close frame was sent or received: no more frames may follow (section 5.5.1).
+    /// A close frame was sent or received: no more frames may follow
+    /// (section 5.5.1).
     Closed,
     /// A close code that may not appear on the wire.
     InvalidCloseCode(u16),
