@@ -165,6 +165,37 @@ fn close_code_of_every_protocol_error() {
     }
 }
 
+/// Every error says what went wrong in words: these texts reach logs and
+/// people.
+#[test]
+fn errors_explain_themselves() {
+    let protocol = [
+        ProtocolError::Frame(FrameError::ReservedOpcode(3)),
+        ProtocolError::ContinuationWithoutStart,
+        ProtocolError::MessageNotFinished,
+        ProtocolError::InvalidUtf8,
+        ProtocolError::CloseTooShort,
+        ProtocolError::InvalidCloseCode(1005),
+        ProtocolError::MessageTooBig { size: 11, max: 10 },
+    ];
+    let mut shown = String::new();
+    for error in protocol {
+        shown.push_str(&format!("{} {error}\n", error.close_code()));
+    }
+    let send = [
+        SendError::Closed,
+        SendError::InvalidCloseCode(1006),
+        SendError::ControlTooLong(126),
+        SendError::MessageUnderWay,
+        SendError::NotAMessage(OpCode::Ping),
+    ];
+    for error in send {
+        shown.push_str(&format!("send: {error}\n"));
+    }
+    shown.push_str(&format!("utf8: {}\n", chapter_12::InvalidUtf8));
+    support::assert_snapshot!(FAILING, shown);
+}
+
 // ANCHOR: frame_errors_test
 #[test]
 fn every_frame_error_fails_with_its_close_code() {
@@ -702,6 +733,42 @@ fn close_refuses_what_may_not_be_sent() {
         connection.close(1000, ""),
         Err(SendError::Closed),
         "a second close()",
+        CLOSING,
+    );
+}
+
+/// The limits of RFC 6455 section 5.5, to the byte: a control frame carries
+/// at most 125 bytes, so a close reason at most 123 after the code.
+#[test]
+fn control_frame_limits_are_exact() {
+    let mut connection = Connection::new(Role::Server);
+    let results = [
+        connection.send_ping(&[0; 125]),
+        connection.send_ping(&[0; 126]),
+        connection.close(1000, &"x".repeat(124)),
+        connection.close(1000, &"x".repeat(123)),
+    ];
+    expect_eq(
+        results,
+        [
+            Ok(()),
+            Err(SendError::ControlTooLong(126)),
+            Err(SendError::ControlTooLong(126)),
+            Ok(()),
+        ],
+        "send_ping() of 125 and 126 bytes, then close() with reasons of 124 \
+         and 123 bytes",
+        CLOSING,
+    );
+    let sent: Vec<(OpCode, usize)> =
+        frames_sent(Role::Server, &connection.data_to_send(), CLOSING)
+            .into_iter()
+            .map(|(frame, _)| (frame.opcode, frame.payload.len()))
+            .collect();
+    expect_eq(
+        sent,
+        vec![(OpCode::Ping, 125), (OpCode::Close, 125)],
+        "(opcode, payload length) of the frames sent",
         CLOSING,
     );
 }

@@ -215,6 +215,40 @@ fn a_code_point_cut_by_the_read_is_not_an_error_yet() {
     );
 }
 
+#[test]
+fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
+    // "a€" is 61 e2 82 ac; the first read ends after e2.
+    let mut connection = connection(Role::Server, Config::default());
+    let frame = from_peer(Role::Server, true, OpCode::Text, "a€".as_bytes());
+    let cut = frame.len() - 2;
+    let mut events = Vec::new();
+    connection.receive_data(&frame[..cut]);
+    events.extend(connection.events());
+    connection.receive_data(&frame[cut..]);
+    events.extend(connection.events());
+    // Then a message in two fragments: checked from a clean start.
+    connection.receive_data(&from_peer(
+        Role::Server,
+        false,
+        OpCode::Text,
+        b"x",
+    ));
+    connection.receive_data(&from_peer(
+        Role::Server,
+        true,
+        OpCode::Continuation,
+        b"y",
+    ));
+    events.extend(connection.events());
+    expect_eq(
+        events,
+        vec![Event::Text("a€".to_string()), Event::Text("xy".to_string())],
+        "the events of \"a€\" read in two pieces cut inside \"€\", then \
+         \"x\" + \"y\" in two fragments",
+        REASSEMBLY,
+    );
+}
+
 // ---------------------------------------------------------------- memory
 
 #[test]
