@@ -57,9 +57,9 @@ fn server_sends_unmasked_frames() {
         "the bytes of a server's send_text(\"Hello\")",
         SENDING,
     );
-    expect_eq(
-        server.data_to_send(),
-        Vec::new(),
+    expect_bytes(
+        &server.data_to_send(),
+        &[],
         "data_to_send() called a second time: each byte is returned once",
         SENDING,
     );
@@ -717,9 +717,9 @@ fn close_refuses_what_may_not_be_sent() {
         "state() after refused closes",
         CLOSING,
     );
-    expect_eq(
-        connection.data_to_send(),
-        Vec::new(),
+    expect_bytes(
+        &connection.data_to_send(),
+        &[],
         "bytes queued by refused closes",
         CLOSING,
     );

@@ -308,9 +308,9 @@ fn the_socket_ending_early_is_reported_as_1006() {
             &format!("(state(), should_close_tcp()) after that ({us:?})"),
             DRIVING,
         );
-        expect_eq(
-            connection.data_to_send(),
-            Vec::new(),
+        support::expect_bytes(
+            &connection.data_to_send(),
+            &[],
             "the bytes to send to a socket that has ended",
             DRIVING,
         );

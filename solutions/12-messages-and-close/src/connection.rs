@@ -7,6 +7,7 @@
 //! socket itself, so every rule of RFC 6455 can be tested with byte strings.
 
 use std::collections::VecDeque;
+use std::fmt;
 
 use frames::{
     Decoded, Decoder, Frame, HeaderRead, MAX_CONTROL_PAYLOAD, OpCode, Role,
@@ -22,7 +23,7 @@ use crate::utf8::Utf8Validator;
 
 // ANCHOR: event
 /// What the peer did, in the order it happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Event {
     /// A whole text message, however many frames it came in.
     Text(String),
@@ -42,6 +43,37 @@ pub enum Event {
     Failed(ProtocolError),
 }
 // ANCHOR_END: event
+
+/// Payloads in hex (`Binary([01 02 ff])`), as RFC 6455 and the book write
+/// bytes, rather than `Binary([1, 2, 255])`.
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, bytes) = match self {
+            Event::Text(text) => {
+                return f.debug_tuple("Text").field(text).finish();
+            }
+            Event::Binary(data) => ("Binary", data),
+            Event::Ping(data) => ("Ping", data),
+            Event::Pong(data) => ("Pong", data),
+            Event::Close { code, reason } => {
+                return f
+                    .debug_struct("Close")
+                    .field("code", code)
+                    .field("reason", reason)
+                    .finish();
+            }
+            Event::Failed(error) => {
+                return f.debug_tuple("Failed").field(error).finish();
+            }
+        };
+        write!(f, "{name}([")?;
+        for (i, byte) in bytes.iter().enumerate() {
+            let space = if i == 0 { "" } else { " " };
+            write!(f, "{space}{byte:02x}")?;
+        }
+        f.write_str("])")
+    }
+}
 
 // ANCHOR: state
 /// Where the closing handshake stands (RFC 6455 section 7).
