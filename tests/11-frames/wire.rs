@@ -4,6 +4,7 @@
 //! code, so the tests never use one exercise to check another.
 #![allow(dead_code)] // each test file uses a different part
 
+use chapter_11::{Frame, OpCode};
 use support::hex::Annotated;
 
 /// The masking key of the RFC's masked examples.
@@ -178,5 +179,13 @@ fn shown(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if payload.len() <= 16 => format!("{text:?}"),
         _ => "(binary)".to_string(),
+    }
+}
+
+pub fn text(fin: bool, opcode: OpCode, payload: &[u8]) -> Frame {
+    Frame {
+        fin,
+        opcode,
+        payload: payload.to_vec(),
     }
 }
