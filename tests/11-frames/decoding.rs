@@ -768,5 +768,5 @@ fn decode_errors_explain_themselves() {
             support::hex::hex_bytes(head)
         ));
     }
-    support::assert_snapshot!(BOOK.section("11.8 Decoding a frame"), table);
+    support::assert_snapshot!(DECODE, table);
 }

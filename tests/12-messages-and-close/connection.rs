@@ -71,10 +71,7 @@ fn server_sends_unmasked_frames() {
         })
         .app("send_ping(&[0; 126])", |c| c.send_ping(&[0; 126]))
         .app("send_text(\"\")", |c| c.send_text(""));
-    support::assert_snapshot!(
-        BOOK.section("12.3 Sending frames"),
-        script.transcript()
-    );
+    support::assert_snapshot!(SENDING, script.transcript());
 }
 
 #[test]
@@ -98,10 +95,7 @@ fn client_masks_with_the_key_it_is_given() {
     );
     let mut script = Script::new(Role::Client, Config::default(), SENDING);
     script.app("send_binary([0; 200])", |c| c.send_binary([0; 200]));
-    support::assert_snapshot!(
-        BOOK.section("12.3 Sending frames"),
-        script.transcript()
-    );
+    support::assert_snapshot!(SENDING, script.transcript());
 }
 
 #[test]
@@ -259,10 +253,7 @@ fn every_frame_error_fails_with_its_close_code() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(
-        BOOK.section("12.4 Failing the connection"),
-        table
-    );
+    support::assert_snapshot!(FAILING, table);
 }
 // ANCHOR_END: frame_errors_test
 
@@ -295,10 +286,7 @@ fn a_failed_connection_reads_and_sends_nothing_more() {
         "state() after a failure",
         FAILING,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.4 Failing the connection"),
-        script.transcript()
-    );
+    support::assert_snapshot!(FAILING, script.transcript());
 }
 
 /// After our own close frame, a broken frame from the peer still fails the
@@ -354,10 +342,7 @@ fn a_failure_after_our_close_sends_no_second_close_frame() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(
-        BOOK.section("12.4 Failing the connection"),
-        table
-    );
+    support::assert_snapshot!(FAILING, table);
 }
 
 // ----------------------------------------------------------------
@@ -383,10 +368,7 @@ fn fragmented_messages_are_reassembled() {
         "the events of \"Hel\" + \"lo\", then [1, 2] + [] + [3], then a whole text",
         REASSEMBLY,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.5 Reassembling messages"),
-        script.transcript()
-    );
+    support::assert_snapshot!(REASSEMBLY, script.transcript());
 }
 
 #[test]
@@ -428,10 +410,7 @@ fn invalid_utf8_fails_before_the_message_ends() {
         REASSEMBLY,
     );
     script.peer(true, OpCode::Continuation, b"edited");
-    support::assert_snapshot!(
-        BOOK.section("12.5 Reassembling messages"),
-        script.transcript()
-    );
+    support::assert_snapshot!(REASSEMBLY, script.transcript());
 }
 // ANCHOR_END: fail_fast_connection_test
 
@@ -495,10 +474,7 @@ fn continuation_without_a_start_fails() {
         "the close frames sent",
         REASSEMBLY,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.5 Reassembling messages"),
-        script.transcript()
-    );
+    support::assert_snapshot!(REASSEMBLY, script.transcript());
 }
 
 #[test]
@@ -521,10 +497,7 @@ fn a_new_message_inside_a_message_fails() {
         "the close frames sent",
         REASSEMBLY,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.5 Reassembling messages"),
-        script.transcript()
-    );
+    support::assert_snapshot!(REASSEMBLY, script.transcript());
 }
 
 // ---------------------------------------------------------------- 12.6 Ping
@@ -547,10 +520,7 @@ fn fragmented_text_with_a_ping_in_the_middle() {
         "the events of \"Hel\", a ping, \"lo\"",
         PING,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.6 Ping and pong"),
-        script.transcript()
-    );
+    support::assert_snapshot!(PING, script.transcript());
 }
 // ANCHOR_END: ping_test
 
@@ -636,10 +606,7 @@ fn the_peer_closes_first() {
         CLOSING,
     );
     expect_eq(script.sent.len(), 1, "the frames sent in all", CLOSING);
-    support::assert_snapshot!(
-        BOOK.section("12.7 The closing handshake"),
-        script.transcript()
-    );
+    support::assert_snapshot!(CLOSING, script.transcript());
 }
 // ANCHOR_END: peer_closes_test
 
@@ -682,10 +649,7 @@ fn we_close_first() {
         "state() after both close frames",
         CLOSING,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.7 The closing handshake"),
-        script.transcript()
-    );
+    support::assert_snapshot!(CLOSING, script.transcript());
 }
 
 #[test]
@@ -804,10 +768,7 @@ fn bad_close_frames_fail_and_good_ones_are_echoed() {
         table.push_str(&script.transcript());
         table.push('\n');
     }
-    support::assert_snapshot!(
-        BOOK.section("12.7 The closing handshake"),
-        table
-    );
+    support::assert_snapshot!(CLOSING, table);
 }
 
 // ---------------------------------------------------------------- 12.8
@@ -861,8 +822,5 @@ fn a_message_over_the_limit_fails_with_1009() {
         "the close frames sent",
         LIMIT,
     );
-    support::assert_snapshot!(
-        BOOK.section("12.8 A limit on message size"),
-        script.transcript()
-    );
+    support::assert_snapshot!(LIMIT, script.transcript());
 }

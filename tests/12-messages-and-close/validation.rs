@@ -10,11 +10,11 @@ use chapter_12::{
     parse_close_payload,
 };
 use support::hex::hex_bytes;
-use support::{Book, expect_eq, expect_that};
+use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
-const UTF8: &str = "12.1 UTF-8 that arrives in pieces";
-const CLOSE: &str = "12.2 Reading a close frame";
+const UTF8: Section = BOOK.section("12.1 UTF-8 that arrives in pieces");
+const CLOSE: Section = BOOK.section("12.2 Reading a close frame");
 
 /// Feeds `pieces` one by one. `Ok` if the text is valid, or the number (from 1)
 /// of the piece whose `feed` failed; `pieces.len() + 1` stands for `finish`.
@@ -42,7 +42,7 @@ fn utf8_validator_accepts_a_code_point_cut_anywhere() {
                     "feed() and finish() of valid text in three pieces {}",
                     support::hex::pieces(&pieces)
                 ),
-                BOOK.section(UTF8),
+                UTF8,
             );
         }
     }
@@ -51,7 +51,7 @@ fn utf8_validator_accepts_a_code_point_cut_anywhere() {
         first_failure(&bytes),
         Ok(()),
         "valid text fed one byte at a time",
-        BOOK.section(UTF8),
+        UTF8,
     );
 }
 
@@ -101,17 +101,14 @@ fn utf8_validator_fails_as_soon_as_the_proof_arrives() {
             support::hex::pieces(pieces)
         ));
     }
-    support::assert_snapshot!(
-        BOOK.section("12.1 UTF-8 that arrives in pieces"),
-        table
-    );
+    support::assert_snapshot!(UTF8, table);
 }
 // ANCHOR_END: fail_fast_test
 
 #[test]
 fn utf8_validator_is_ready_for_the_next_text_after_finish() {
     let mut validator = Utf8Validator::new();
-    let read = BOOK.section(UTF8);
+    let read = UTF8;
     expect_eq(
         validator.feed(b"caf\xc3"),
         Ok(()),
@@ -152,10 +149,7 @@ fn close_codes_valid_on_the_wire() {
         table.push_str(&format!("{start:>5}-{end:<5} {verdict}\n"));
         start = end + 1;
     }
-    support::assert_snapshot!(
-        BOOK.section("12.2 Reading a close frame"),
-        table
-    );
+    support::assert_snapshot!(CLOSE, table);
 }
 
 #[test]
@@ -190,10 +184,7 @@ fn parse_close_payload_checks_length_code_and_reason() {
             hex_bytes(payload)
         ));
     }
-    support::assert_snapshot!(
-        BOOK.section("12.2 Reading a close frame"),
-        table
-    );
+    support::assert_snapshot!(CLOSE, table);
 }
 
 #[test]
@@ -205,12 +196,12 @@ fn parse_close_payload_keeps_the_whole_reason() {
         parse_close_payload(&payload),
         Ok(CloseFrame { code: 4000, reason }),
         "parse_close_payload of code 4000 with a 123-byte reason",
-        BOOK.section(CLOSE),
+        CLOSE,
     );
     expect_eq(
         parse_close_payload(b"\x03"),
         Err(ProtocolError::CloseTooShort),
         "parse_close_payload of a 1-byte payload",
-        BOOK.section(CLOSE),
+        CLOSE,
     );
 }
