@@ -6,8 +6,9 @@
 //! ([`Connection::data_to_send`]). The connection never reads or writes a
 //! socket itself, so every rule of RFC 6455 can be tested with byte strings.
 
+mod send;
+
 use std::collections::VecDeque;
-use std::fmt;
 
 use frames::{
     Decoded, Decoder, Frame, HeaderRead, MAX_CONTROL_PAYLOAD, OpCode, Role,
@@ -19,77 +20,8 @@ use crate::close::{
 };
 use crate::code;
 use crate::error::{ProtocolError, SendError};
+use crate::event::{Event, State};
 use crate::utf8::Utf8Validator;
-
-// ANCHOR: event
-/// What the peer did, in the order it happened.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Event {
-    /// A whole text message, however many frames it came in.
-    Text(String),
-    /// A whole binary message.
-    Binary(Vec<u8>),
-    /// A ping. While the connection is open, the pong is already waiting
-    /// in `data_to_send`.
-    Ping(Vec<u8>),
-    /// A pong, asked for or not. Nothing is sent back.
-    Pong(Vec<u8>),
-    /// The connection ended. `code` is the peer's close code, 1005 when its
-    /// close frame carried none, or 1006 when the socket ended without any
-    /// close frame (`receive_eof`, RFC 6455 section 7.1.5).
-    Close { code: u16, reason: String },
-    /// The peer broke the protocol: a close frame with `error.close_code()`
-    /// is waiting in `data_to_send`, and nothing more is read.
-    Failed(ProtocolError),
-}
-// ANCHOR_END: event
-
-/// Payloads in hex (`Binary([01 02 ff])`), as RFC 6455 and the book write
-/// bytes, rather than `Binary([1, 2, 255])`.
-impl fmt::Debug for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, bytes) = match self {
-            Event::Text(text) => {
-                return f.debug_tuple("Text").field(text).finish();
-            }
-            Event::Binary(data) => ("Binary", data),
-            Event::Ping(data) => ("Ping", data),
-            Event::Pong(data) => ("Pong", data),
-            Event::Close { code, reason } => {
-                return f
-                    .debug_struct("Close")
-                    .field("code", code)
-                    .field("reason", reason)
-                    .finish();
-            }
-            Event::Failed(error) => {
-                return f.debug_tuple("Failed").field(error).finish();
-            }
-        };
-        write!(f, "{name}([")?;
-        for (i, byte) in bytes.iter().enumerate() {
-            let space = if i == 0 { "" } else { " " };
-            write!(f, "{space}{byte:02x}")?;
-        }
-        f.write_str("])")
-    }
-}
-
-// ANCHOR: state
-/// Where the closing handshake stands (RFC 6455 section 7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    /// Messages flow both ways.
-    Open,
-    /// We sent a close frame and wait for the peer's. We send nothing
-    /// more, but still read.
-    Closing,
-    /// Both close frames went, the connection failed, or the socket ended:
-    /// nothing more is sent or read. What to do with the socket once
-    /// `data_to_send` is written: see [`Connection::should_close_tcp`].
-    Closed,
-}
-// ANCHOR_END: state
 
 // ANCHOR: config
 /// Limits on what the peer may send. A frame or message over its limit
@@ -330,110 +262,6 @@ impl Connection {
             + self.outgoing.capacity()
     }
     // ANCHOR_END: transport
-
-    // ANCHOR: send
-    /// A whole text message. Give it a `String` to spare a copy.
-    pub fn send_text(
-        &mut self,
-        text: impl Into<String>,
-    ) -> Result<(), SendError> {
-        self.send_message(OpCode::Text, text.into().into_bytes())
-    }
-
-    /// A whole binary message. Give it a `Vec<u8>` to spare a copy.
-    pub fn send_binary(
-        &mut self,
-        data: impl Into<Vec<u8>>,
-    ) -> Result<(), SendError> {
-        self.send_message(OpCode::Binary, data.into())
-    }
-
-    fn send_message(
-        &mut self,
-        opcode: OpCode,
-        payload: Vec<u8>,
-    ) -> Result<(), SendError> {
-        self.ensure_open()?;
-        if self.sending.is_some() {
-            return Err(SendError::MessageUnderWay);
-        }
-        self.queue_frame(Frame::new(opcode, payload));
-        Ok(())
-    }
-
-    /// One fragment of a message (RFC 6455 section 5.4), for a message too
-    /// large to hold at once. `opcode` is Text or Binary, the same for every
-    /// fragment; `fin` marks the last one. Control frames may be sent in
-    /// between; other messages wait until this one is finished.
-    pub fn send_fragment(
-        &mut self,
-        opcode: OpCode,
-        payload: impl Into<Vec<u8>>,
-        fin: bool,
-    ) -> Result<(), SendError> {
-        self.ensure_open()?;
-        if !matches!(opcode, OpCode::Text | OpCode::Binary) {
-            return Err(SendError::NotAMessage(opcode));
-        }
-        let wire_opcode = match self.sending {
-            None => opcode,
-            Some(kind) if kind == opcode => OpCode::Continuation,
-            Some(_) => return Err(SendError::MessageUnderWay),
-        };
-        self.sending = if fin { None } else { Some(opcode) };
-        self.queue_frame(Frame {
-            fin,
-            opcode: wire_opcode,
-            payload: payload.into(),
-        });
-        Ok(())
-    }
-
-    pub fn send_ping(&mut self, payload: &[u8]) -> Result<(), SendError> {
-        self.ensure_open()?;
-        if payload.len() > MAX_CONTROL_PAYLOAD {
-            return Err(SendError::ControlTooLong(payload.len()));
-        }
-        self.queue_frame(Frame::new(OpCode::Ping, payload));
-        Ok(())
-    }
-
-    /// After a close frame, in either direction, no more frames are sent
-    /// (section 5.5.1).
-    fn ensure_open(&self) -> Result<(), SendError> {
-        match self.state {
-            State::Open => Ok(()),
-            State::Closing | State::Closed => Err(SendError::Closed),
-        }
-    }
-    // ANCHOR_END: send
-
-    // ANCHOR: queue_frame
-    /// Exercise 12.3: append `frame` to the bytes to send. A client masks
-    /// every frame with a fresh key from [`Connection::mask_key`]; a server
-    /// never masks (RFC 6455 section 5.1).
-    fn queue_frame(&mut self, frame: Frame) {
-        // BEGIN SOLUTION: mask for a client only; frames::encode into self.outgoing
-        let mask = match self.role {
-            Role::Client => Some(self.mask_key()),
-            Role::Server => None,
-        };
-        frames::encode(&frame, mask, &mut self.outgoing);
-        // END SOLUTION
-    }
-
-    /// A new masking key from the operating system's random source, or the
-    /// fixed key of a test.
-    fn mask_key(&self) -> [u8; 4] {
-        self.fixed_mask.unwrap_or_else(|| {
-            // Without a random source no client can work safely; there is
-            // nothing to fall back to, so this is the one panic of the crate.
-            let random = getrandom::u32()
-                .expect("the operating system gave no random bytes");
-            random.to_ne_bytes()
-        })
-    }
-    // ANCHOR_END: queue_frame
 
     // ANCHOR: fail
     /// Exercise 12.4: the peer broke the protocol. Tell it why with a close
