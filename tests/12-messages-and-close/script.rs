@@ -347,3 +347,19 @@ impl Script {
         format!("{}state: {:?}\n", self.log, self.connection.state())
     }
 }
+
+/// A server whose client frames are masked with [`KEY`]; `read` is the
+/// section a broken frame it sends points at.
+pub fn server(read: Section) -> Script {
+    Script::new(Role::Server, Config::default(), read)
+}
+
+/// The close codes of the close frames in `script.sent`, in order.
+pub fn close_codes_sent(script: &Script) -> Vec<Option<u16>> {
+    script
+        .sent
+        .iter()
+        .filter(|f| f.opcode == OpCode::Close)
+        .map(|f| close_code(&f.payload))
+        .collect()
+}
