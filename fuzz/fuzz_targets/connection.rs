@@ -1,15 +1,19 @@
 //! Fuzz target: chapter 12's connection on any bytes at all.
 //!
-//! The first input byte picks the role, the message size limit and the size of the reads;
-//! the rest is what the peer sent. libFuzzer looks for an input that panics or uses memory
-//! without bound; the asserts below add what a correct connection promises:
+//! The first input byte picks the role, the message size limit and the size of
+//! the reads; the rest is what the peer sent. libFuzzer looks for an input that
+//! panics or uses memory without bound; the asserts below add what a correct
+//! connection promises:
 //!
-//! - reading the bytes in pieces gives the same events and the same reply as all at once;
+//! - reading the bytes in pieces gives the same events and the same reply as
+//!   all at once;
 //! - nothing is reported after a Close or a Failed event;
-//! - what the connection sends is whole frames, with at most one close frame, the last.
+//! - what the connection sends is whole frames, with at most one close frame,
+//!   the last.
 //!
-//! The same promises are checked on stable Rust, with generated inputs, by
-//! `hostile_bytes_never_panic_and_cuts_change_nothing` in tests/12-messages-and-close/.
+//! The same promises are checked on stable Rust, with generated
+//! inputs, by `hostile_bytes_never_panic_and_cuts_change_nothing`
+//! in tests/12-messages-and-close/.
 
 #![no_main]
 
@@ -20,9 +24,16 @@ use libfuzzer_sys::fuzz_target;
 const LIMITS: [usize; 4] = [0, 125, 1 << 10, 1 << 20];
 const READS: [usize; 4] = [1, 7, 64, 4096];
 
-/// Feeds `stream` in reads of `read` bytes; returns the events and the bytes to send.
-fn run(role: Role, config: Config, stream: &[u8], read: usize) -> (Vec<Event>, Vec<u8>) {
-    let mut connection = Connection::with_config(role, config);
+/// Feeds `stream` in reads of `read` bytes; returns the events and the bytes
+/// to send.
+fn run(
+    role: Role,
+    config: Config,
+    stream: &[u8],
+    read: usize,
+) -> (Vec<Event>, Vec<u8>) {
+    let mut connection = Connection::with_config(role, config)
+        .with_fixed_mask([0x5a, 0x00, 0xff, 0x13]);
     let mut events = Vec::new();
     let mut sent = Vec::new();
     for piece in stream.chunks(read) {
@@ -45,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = Config {
         max_message: LIMITS[usize::from(choice >> 1) % LIMITS.len()],
-        fixed_mask: Some([0x5a, 0x00, 0xff, 0x13]),
+        ..Config::default()
     };
     let read = READS[usize::from(choice >> 3) % READS.len()];
 
@@ -78,7 +89,9 @@ fuzz_target!(|data: &[u8]| {
                 }
                 rest = &rest[consumed..];
             }
-            other => panic!("the connection sent bytes that are not whole frames: {other:?}"),
+            other => panic!(
+                "the connection sent bytes that are not whole frames: {other:?}"
+            ),
         }
     }
 });

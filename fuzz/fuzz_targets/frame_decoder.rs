@@ -1,8 +1,9 @@
 //! Fuzz target: chapter 11's frame decoder on any bytes at all.
 //!
-//! The first input byte picks the decoder's role and size limit, the rest is the byte
-//! stream. libFuzzer looks for an input that panics (or runs out of memory: it stops at
-//! 2 GB by default); the asserts below add what a correct decoder promises.
+//! The first input byte picks the decoder's role and size limit, the rest is
+//! the byte stream. libFuzzer looks for an input that panics (or runs out of
+//! memory: it stops at 2 GB by default); the asserts below add what a correct
+//! decoder promises.
 
 #![no_main]
 
@@ -21,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
     } else {
         Role::Client
     };
-    let mut decoder = Decoder::new(role, LIMITS[usize::from(choice >> 1) % LIMITS.len()]);
+    let mut decoder =
+        Decoder::new(role, LIMITS[usize::from(choice >> 1) % LIMITS.len()]);
 
     while let Ok(decoded) = decoder.decode(stream) {
         let Decoded::Frame { frame, consumed } = decoded else {
@@ -29,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
         };
         assert!(consumed >= 2 && consumed <= stream.len());
 
-        // What came out goes back in: encoded again (as the peer would have sent it), it
-        // decodes to the same frame.
+        // What came out goes back in: encoded again (as the peer would have
+        // sent it), it decodes to the same frame.
         let mask = (role == Role::Server).then_some([0x5a, 0x00, 0xff, 0x13]);
         let mut wire = Vec::new();
         encode(&frame, mask, &mut wire);

@@ -1,8 +1,8 @@
 //! Chapter 11: the decoder allocates only for a payload it has accepted.
 //!
-//! This test program counts, per thread, the bytes every allocation asks for, so a test
-//! can see what `decode` allocated. (Its own program, because the counting allocator
-//! serves every test in it.)
+//! This test program counts, per thread, the bytes every allocation asks for,
+//! so a test can see what `decode` allocated. (Its own program, because the
+//! counting allocator serves every test in it.)
 
 use chapter_11::{Decoded, Decoder, FrameError, Role};
 use support::alloc::allocated_by;
@@ -16,11 +16,15 @@ const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 static COUNTING: support::alloc::Counting = support::alloc::Counting;
 
 /// Runs `decode` and returns its result with the bytes it allocated on the way.
-fn decode_counting(decoder: &mut Decoder, input: &[u8]) -> (Result<Decoded, FrameError>, usize) {
+fn decode_counting(
+    decoder: &mut Decoder,
+    input: &[u8],
+) -> (Result<Decoded, FrameError>, usize) {
     allocated_by(|| decoder.decode(input))
 }
 
-/// The header of an unmasked binary frame announcing `length` bytes (64-bit length).
+/// The header of an unmasked binary frame announcing `length` bytes
+/// (64-bit length).
 fn header_announcing(length: u64) -> Vec<u8> {
     let mut wire = vec![0x82, 0x7f];
     wire.extend_from_slice(&length.to_be_bytes());
@@ -31,20 +35,25 @@ fn header_announcing(length: u64) -> Vec<u8> {
 fn decode_allocates_nothing_for_a_frame_over_the_limit() {
     let mut decoder = Decoder::new(Role::Client, 1 << 20);
     for length in [(1 << 20) + 1, 64 << 20, u64::MAX >> 1] {
-        let (result, allocated) = decode_counting(&mut decoder, &header_announcing(length));
+        let (result, allocated) =
+            decode_counting(&mut decoder, &header_announcing(length));
         expect_eq(
             result,
             Err(FrameError::TooLarge {
                 length,
                 max: 1 << 20,
             }),
-            &format!("a client (maximum 1 MiB) decoding a header announcing {length} bytes"),
+            &format!(
+                "a client (maximum 1 MiB) decoding a header announcing {length} bytes"
+            ),
             DECODE,
         );
         expect_eq(
             allocated,
             0,
-            &format!("bytes allocated while refusing a header announcing {length} bytes"),
+            &format!(
+                "bytes allocated while refusing a header announcing {length} bytes"
+            ),
             DECODE,
         );
     }
@@ -79,7 +88,8 @@ fn decode_allocates_about_the_payload_for_a_whole_frame() {
     let payload = match result {
         Ok(Decoded::Frame { frame, .. }) => frame.payload.len(),
         other => Failure {
-            what: "a server decoding a whole masked 1000-byte frame".to_string(),
+            what: "a server decoding a whole masked 1000-byte frame"
+                .to_string(),
             expected: "Ok(Frame { .. }) with its 1000-byte payload".to_string(),
             found: format!("{other:?}"),
             read: DECODE,

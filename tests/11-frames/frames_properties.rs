@@ -1,14 +1,17 @@
-//! Property tests for chapter 11: rules that must hold for every input, checked on many
-//! random ones. When one fails, proptest shrinks the input to a small case and prints it.
+//! Property tests for chapter 11: rules that must hold for every input, checked
+//! on many random ones. When one fails, proptest shrinks the input to a small
+//! case and prints it.
 //!
-//! The checks return their failure (`check_eq(..).map_err(TestCaseError::fail)?`) instead
-//! of panicking, so proptest prints one message, for the smallest case, not one per step.
+//! The checks return their failure
+//! (`check_eq(..).map_err(TestCaseError::fail)?`) instead of panicking, so
+//! proptest prints one message, for the smallest case, not one per step.
 
 mod shown;
 mod wire;
 
 use chapter_11::{
-    Decoded, Decoder, Frame, FrameError, OpCode, Role, apply_mask, apply_mask_bytewise, encode,
+    Decoded, Decoder, Frame, FrameError, OpCode, Role, apply_mask,
+    apply_mask_bytewise, encode,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
@@ -22,8 +25,9 @@ const WORDWISE: Section = BOOK.section("11.4 Masking, a word at a time");
 const ENCODE: Section = BOOK.section("11.5 Encoding a frame");
 const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 
-/// Enough cases to cover every length class, few enough for a debug build to be quick;
-/// no regression files left in the tests folder; a failing stub shrinks only briefly.
+/// Enough cases to cover every length class, few enough for a debug build to be
+/// quick; no regression files left in the tests folder; a failing stub shrinks
+/// only briefly.
 fn config() -> Config {
     Config {
         cases: 128,
@@ -36,8 +40,8 @@ fn config() -> Config {
 /// Data, key, offset, bytes before and bytes after the masked slice.
 type MaskingCase = (InHex<Vec<u8>>, InHex<[u8; 4]>, usize, usize, usize);
 
-/// Masking inside a larger buffer: `before` bytes in front (so the slice starts at every
-/// alignment), `after` bytes behind, which must stay as they were.
+/// Masking inside a larger buffer: `before` bytes in front (so the slice starts
+/// at every alignment), `after` bytes behind, which must stay as they were.
 fn check_mask_in_place(
     mask: fn(&mut [u8], [u8; 4], usize),
     name: &str,
@@ -81,7 +85,8 @@ fn maybe_key() -> impl Strategy<Value = Option<InHex<[u8; 4]>>> {
     prop::option::of(any::<[u8; 4]>().prop_map(InHex))
 }
 
-/// Frames of every size class: 7-bit (0-125), 16-bit (126-65535) and 64-bit lengths.
+/// Frames of every size class: 7-bit (0-125), 16-bit (126-65535) and
+/// 64-bit lengths.
 fn frame() -> impl Strategy<Value = Frame> {
     let len = prop_oneof![6 => 0..=125usize, 3 => 126..=65535usize, 1 => 65536..=70000usize];
     let data = (len, any::<u8>()).prop_map(|(len, seed)| {
@@ -89,7 +94,11 @@ fn frame() -> impl Strategy<Value = Frame> {
             .map(|i| (i as u8).wrapping_mul(31) ^ seed)
             .collect::<Vec<u8>>()
     });
-    let opcode = prop::sample::select(vec![OpCode::Continuation, OpCode::Text, OpCode::Binary]);
+    let opcode = prop::sample::select(vec![
+        OpCode::Continuation,
+        OpCode::Text,
+        OpCode::Binary,
+    ]);
     (any::<bool>(), opcode, data).prop_map(|(fin, opcode, payload)| Frame {
         fin,
         opcode,
@@ -98,12 +107,15 @@ fn frame() -> impl Strategy<Value = Frame> {
 }
 
 fn control_frame() -> impl Strategy<Value = Frame> {
-    let opcode = prop::sample::select(vec![OpCode::Close, OpCode::Ping, OpCode::Pong]);
-    (opcode, prop::collection::vec(any::<u8>(), 0..=125)).prop_map(|(opcode, payload)| Frame {
-        fin: true,
-        opcode,
-        payload,
-    })
+    let opcode =
+        prop::sample::select(vec![OpCode::Close, OpCode::Ping, OpCode::Pong]);
+    (opcode, prop::collection::vec(any::<u8>(), 0..=125)).prop_map(
+        |(opcode, payload)| Frame {
+            fin: true,
+            opcode,
+            payload,
+        },
+    )
 }
 
 fn opcode_bits(opcode: OpCode) -> u8 {
@@ -118,8 +130,9 @@ fn opcode_bits(opcode: OpCode) -> u8 {
 }
 
 // ANCHOR: decode_chunked
-/// Feeds `wire` to a decoder in chunks of the given sizes, as a socket might deliver it,
-/// and collects the frames that come out. Bytes the decoder consumed are removed.
+/// Feeds `wire` to a decoder in chunks of the given sizes, as a socket might
+/// deliver it, and collects the frames that come out. Bytes the decoder
+/// consumed are removed.
 fn decode_chunked(
     decoder: &mut Decoder,
     wire: &[u8],
@@ -163,7 +176,8 @@ proptest! {
         check_mask_in_place(apply_mask, "apply_mask", WORDWISE, case)?;
     }
 
-    /// Into a Vec that may already hold bytes (another frame): they stay, the frame follows.
+    /// Into a Vec that may already hold bytes (another frame): they stay, the
+    /// frame follows.
     #[test]
     fn encode_matches_the_reference_in_every_size_class(
         frame in frame().prop_map(InHex),
@@ -189,7 +203,8 @@ proptest! {
         .map_err(TestCaseError::fail)?;
     }
 
-    /// Frames a peer sent, in any chunking: the decoder gives back the same frames.
+    /// Frames a peer sent, in any chunking: the decoder gives back the
+    /// same frames.
     #[test]
     fn decode_gives_back_every_frame_whatever_the_chunking(
         frames in prop::collection::vec(prop_oneof![3 => frame(), 1 => control_frame()], 1..4)
@@ -212,7 +227,8 @@ proptest! {
         check_frames(&decoded, &frames, &format!("the frames from {what}"), DECODE).map_err(TestCaseError::fail)?;
     }
 
-    /// encode, then decode: the same frame, for any payload, size class and chunking.
+    /// encode, then decode: the same frame, for any payload, size class
+    /// and chunking.
     #[test]
     fn encode_then_decode_gives_back_the_frame(
         frame in prop_oneof![3 => frame(), 1 => control_frame()].prop_map(InHex),
@@ -232,7 +248,8 @@ proptest! {
             .map_err(TestCaseError::fail)?;
     }
 
-    /// Arbitrary bytes never make the decoder panic, and every answer is sensible.
+    /// Arbitrary bytes never make the decoder panic, and every answer
+    /// is sensible.
     #[test]
     fn decode_never_panics_on_arbitrary_bytes(
         bytes in arbitrary_bytes().prop_map(InHex),
@@ -266,8 +283,9 @@ proptest! {
         }
     }
 
-    /// Whatever the chunking, arbitrary bytes give the same answer: a prefix asks for
-    /// more (never past what the whole needs), or gives what the whole input gives.
+    /// Whatever the chunking, arbitrary bytes give the same answer: a prefix
+    /// asks for more (never past what the whole needs), or gives what the whole
+    /// input gives.
     #[test]
     fn decode_gives_the_same_answer_on_every_prefix(
         bytes in arbitrary_bytes().prop_map(InHex),
@@ -297,8 +315,8 @@ proptest! {
     }
 }
 
-/// Random bytes, and (more often) real frames with one byte changed and cut short: they
-/// get past the first checks and reach the deeper ones.
+/// Random bytes, and (more often) real frames with one byte changed and cut
+/// short: they get past the first checks and reach the deeper ones.
 fn arbitrary_bytes() -> impl Strategy<Value = Vec<u8>> {
     let damaged = (
         prop_oneof![frame(), control_frame()],
@@ -308,8 +326,12 @@ fn arbitrary_bytes() -> impl Strategy<Value = Vec<u8>> {
         any::<prop::sample::Index>(),
     )
         .prop_map(|(frame, key, at, byte, cut)| {
-            let mut wire =
-                reference_encode(frame.fin, opcode_bits(frame.opcode), &frame.payload, key);
+            let mut wire = reference_encode(
+                frame.fin,
+                opcode_bits(frame.opcode),
+                &frame.payload,
+                key,
+            );
             let at = at.index(wire.len().min(14));
             wire[at] = byte;
             wire.truncate(1 + cut.index(wire.len().min(300)));
@@ -326,9 +348,12 @@ fn consistent(
     whole: &Result<Decoded, FrameError>,
 ) -> bool {
     match (prefix, whole) {
-        // Bytes still to come prove the error: asking for some of them is right.
+        // Bytes still to come prove the error: asking for some of them
+        // is right.
         (Ok(Decoded::NeedMore(n)), Err(_)) => *n >= 1,
-        (Ok(Decoded::NeedMore(n)), Ok(Decoded::NeedMore(m))) => *n >= 1 && len + n <= total + m,
+        (Ok(Decoded::NeedMore(n)), Ok(Decoded::NeedMore(m))) => {
+            *n >= 1 && len + n <= total + m
+        }
         (Ok(Decoded::NeedMore(n)), Ok(Decoded::Frame { consumed, .. })) => {
             *n >= 1 && len + n <= *consumed
         }

@@ -1,9 +1,11 @@
-//! How the tests show frames and bytes when a check fails: every byte in hex, as the RFC
-//! and the book write them, and a long payload shortened to its ends and its length.
+//! How the tests show frames and bytes when a check fails: every byte in hex,
+//! as the RFC and the book write them, and a long payload shortened to its ends
+//! and its length.
 //!
-//! The `check_*` functions return the failure text instead of panicking, for the property
-//! tests (`check_bytes(..).map_err(TestCaseError::fail)?`): proptest then prints the message
-//! once, for the smallest failing input, instead of a panic at every step of shrinking.
+//! The `check_*` functions return the failure text instead of panicking, for
+//! the property tests (`check_bytes(..).map_err(TestCaseError::fail)?`):
+//! proptest then prints the message once, for the smallest failing input,
+//! instead of a panic at every step of shrinking.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::fmt;
@@ -15,12 +17,14 @@ use support::{Section, check_eq, check_that};
 /// Payloads up to this many bytes are shown whole; longer ones by their ends.
 const WHOLE: usize = 16;
 
-/// A value shown with its bytes in hex: `Shown(&frame)` prints
-/// `Frame { fin: true, opcode: Text, payload: [48 65 6c 6c 6f] }`. Compares as the value does.
+/// A value shown with its bytes in hex: `Shown(&frame)` prints `Frame {
+/// fin: true, opcode: Text, payload: [48 65 6c 6c 6f] }`. Compares as the
+/// value does.
 #[derive(PartialEq)]
 pub struct Shown<'a, T>(pub &'a T);
 
-/// `[48 65 6c 6c 6f]`, or `[00 01 02 03 04 05 06 07 .. fc fd fe ff] (256 bytes)`.
+/// `[48 65 6c 6c 6f]`, or `[00 01 02 03 04 05 06 07 .. fc fd fe ff]
+/// (256 bytes)`.
 fn payload(bytes: &[u8]) -> String {
     let hex = support::hex::hex_bytes;
     if bytes.len() <= WHOLE {
@@ -31,10 +35,13 @@ fn payload(bytes: &[u8]) -> String {
     }
 }
 
-/// A frame error as `Debug` shows it, but a reserved opcode in hex (`ReservedOpcode(0xB)`).
+/// A frame error as `Debug` shows it, but a reserved opcode in
+/// hex (`ReservedOpcode(0xB)`).
 fn error(error: &FrameError) -> String {
     match error {
-        FrameError::ReservedOpcode(bits) => format!("ReservedOpcode({bits:#X})"),
+        FrameError::ReservedOpcode(bits) => {
+            format!("ReservedOpcode({bits:#X})")
+        }
         other => format!("{other:?}"),
     }
 }
@@ -125,8 +132,9 @@ impl fmt::Debug for Shown<'_, [u8; 4]> {
     }
 }
 
-/// A value a property test generates, which proptest then prints (as its smallest failing
-/// input) with its bytes in hex, the way [`Shown`] does. Use it as the value itself.
+/// A value a property test generates, which proptest then prints (as its
+/// smallest failing input) with its bytes in hex, the way [`Shown`] does. Use
+/// it as the value itself.
 #[derive(Clone, PartialEq)]
 pub struct InHex<T>(pub T);
 
@@ -147,9 +155,14 @@ impl<T> Deref for InHex<T> {
     }
 }
 
-/// Are two byte strings equal? If not, the failure shows both in hex with a caret under
-/// the first byte that differs (as `support::expect_bytes` does).
-pub fn check_bytes(found: &[u8], expected: &[u8], what: &str, read: Section) -> Result<(), String> {
+/// Are two byte strings equal? If not, the failure shows both in hex with a
+/// caret under the first byte that differs (as `support::expect_bytes` does).
+pub fn check_bytes(
+    found: &[u8],
+    expected: &[u8],
+    what: &str,
+    read: Section,
+) -> Result<(), String> {
     match support::hex::diff(expected, found) {
         None => Ok(()),
         Some(diff) => check_that(
@@ -170,7 +183,8 @@ fn count(bytes: usize) -> String {
     }
 }
 
-/// Are two frames equal? FIN and opcode are compared first, then the payloads byte by byte.
+/// Are two frames equal? FIN and opcode are compared first, then the payloads
+/// byte by byte.
 pub fn check_frame(
     found: &Frame,
     expected: &Frame,
@@ -202,13 +216,18 @@ pub fn check_frames(
         return check_eq(Shown(found), Shown(expected), what, read);
     }
     for (index, (found, expected)) in found.iter().zip(expected).enumerate() {
-        check_frame(found, expected, &format!("frame {index} of {what}"), read)?;
+        check_frame(
+            found,
+            expected,
+            &format!("frame {index} of {what}"),
+            read,
+        )?;
     }
     Ok(())
 }
 
-/// Is `found` what `decode` should have answered? Two frames are compared field by field
-/// (payloads byte by byte); anything else as a whole, in hex.
+/// Is `found` what `decode` should have answered? Two frames are compared field
+/// by field (payloads byte by byte); anything else as a whole, in hex.
 pub fn check_decoded(
     found: &Result<Decoded, FrameError>,
     expected: &Result<Decoded, FrameError>,
@@ -232,7 +251,12 @@ pub fn check_decoded(
                 &format!("the bytes consumed by {what}"),
                 read,
             )?;
-            check_frame(found, expected, &format!("the frame from {what}"), read)
+            check_frame(
+                found,
+                expected,
+                &format!("the frame from {what}"),
+                read,
+            )
         }
         _ => check_eq(Shown(found), Shown(expected), what, read),
     }
@@ -257,10 +281,15 @@ pub fn expect_decoded(
     fail_on(check_decoded(&found, &expected, what, read));
 }
 
-/// `support::expect_eq` on the values as [`Shown`]: a failure prints their bytes in hex.
+/// `support::expect_eq` on the values as [`Shown`]: a failure prints their
+/// bytes in hex.
 #[track_caller]
-pub fn expect_shown<T: PartialEq>(found: T, expected: T, what: &str, read: Section)
-where
+pub fn expect_shown<T: PartialEq>(
+    found: T,
+    expected: T,
+    what: &str,
+    read: Section,
+) where
     for<'a> Shown<'a, T>: fmt::Debug,
 {
     support::expect_eq(Shown(&found), Shown(&expected), what, read);

@@ -1,9 +1,10 @@
-//! The tests' own reference for the wire format: the RFC 6455 section 5.7 examples as
-//! literal bytes, a reference masker and encoder written as plainly as possible, and an
-//! annotator for hex dumps. None of it calls the chapter's code, so the tests never use one
-//! exercise to check another.
+//! The tests' own reference for the wire format: the RFC 6455 section 5.7
+//! examples as literal bytes, a reference masker and encoder written as plainly
+//! as possible, and an annotator for hex dumps. None of it calls the chapter's
+//! code, so the tests never use one exercise to check another.
 #![allow(dead_code)] // each test file uses a different part
 
+use chapter_11::{Frame, OpCode};
 use support::hex::Annotated;
 
 /// The masking key of the RFC's masked examples.
@@ -19,11 +20,15 @@ pub const MASKED_HELLO: &[u8] = &[
 pub const FRAGMENT_HEL: &[u8] = &[0x01, 0x03, 0x48, 0x65, 0x6c];
 /// ... and the second and last, "lo".
 pub const FRAGMENT_LO: &[u8] = &[0x80, 0x02, 0x6c, 0x6f];
-/// Not in the RFC: its fragmented "Hel" + "lo" as a client sends it, each fragment masked
-/// with its own key. "Hel" with the RFC's key (so the bytes are those of the masked "Hello")...
-pub const MASKED_FRAGMENT_HEL: &[u8] = &[0x01, 0x83, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d];
-/// ... and "lo" with the key a1 b2 c3 d4: 0x6c ^ 0xa1 = 0xcd, 0x6f ^ 0xb2 = 0xdd.
-pub const MASKED_FRAGMENT_LO: &[u8] = &[0x80, 0x82, 0xa1, 0xb2, 0xc3, 0xd4, 0xcd, 0xdd];
+/// Not in the RFC: its fragmented "Hel" + "lo" as a client sends it, each
+/// fragment masked with its own key. "Hel" with the RFC's key (so the bytes are
+/// those of the masked "Hello")...
+pub const MASKED_FRAGMENT_HEL: &[u8] =
+    &[0x01, 0x83, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d];
+/// ... and "lo" with the key a1 b2 c3 d4: 0x6c ^ 0xa1 = 0xcd, 0x6f ^ 0xb2
+/// = 0xdd.
+pub const MASKED_FRAGMENT_LO: &[u8] =
+    &[0x80, 0x82, 0xa1, 0xb2, 0xc3, 0xd4, 0xcd, 0xdd];
 /// "Unmasked Ping request".
 pub const UNMASKED_PING: &[u8] = &[0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f];
 /// "Masked Ping response" (a Pong).
@@ -36,22 +41,24 @@ pub fn counting(len: usize) -> Vec<u8> {
     (0..len).map(|i| i as u8).collect()
 }
 
-/// "256 bytes binary message in a single unmasked frame": 0x82 0x7E 0x0100, then the data.
+/// "256 bytes binary message in a single unmasked frame": 0x82 0x7E 0x0100,
+/// then the data.
 pub fn binary_256() -> Vec<u8> {
     let mut wire = vec![0x82, 0x7e, 0x01, 0x00];
     wire.extend(counting(256));
     wire
 }
 
-/// "64KiB binary message in a single unmasked frame": 0x82 0x7F 0x0000000000010000, then
-/// the data.
+/// "64KiB binary message in a single unmasked frame": 0x82 0x7F
+/// 0x0000000000010000, then the data.
 pub fn binary_65536() -> Vec<u8> {
     let mut wire = vec![0x82, 0x7f, 0, 0, 0, 0, 0, 0x01, 0, 0];
     wire.extend(counting(65536));
     wire
 }
 
-/// Masking as RFC 6455 section 5.3 states it: byte i is XORed with key byte i mod 4.
+/// Masking as RFC 6455 section 5.3 states it: byte i is XORed with key byte i
+/// mod 4.
 pub fn reference_mask(data: &[u8], key: [u8; 4], offset: usize) -> Vec<u8> {
     data.iter()
         .enumerate()
@@ -60,7 +67,12 @@ pub fn reference_mask(data: &[u8], key: [u8; 4], offset: usize) -> Vec<u8> {
 }
 
 /// A frame on the wire, built field by field from RFC 6455 section 5.2.
-pub fn reference_encode(fin: bool, opcode: u8, payload: &[u8], key: Option<[u8; 4]>) -> Vec<u8> {
+pub fn reference_encode(
+    fin: bool,
+    opcode: u8,
+    payload: &[u8],
+    key: Option<[u8; 4]>,
+) -> Vec<u8> {
     let mut wire = vec![if fin { 0x80 } else { 0 } | opcode];
     let mask_bit = if key.is_some() { 0x80 } else { 0 };
     let len = payload.len();
@@ -86,7 +98,8 @@ pub fn reference_encode(fin: bool, opcode: u8, payload: &[u8], key: Option<[u8; 
     wire
 }
 
-/// An annotated hex dump of one or more frames: one row per header field, one per payload.
+/// An annotated hex dump of one or more frames: one row per header field, one
+/// per payload.
 pub fn annotate(wire: &[u8]) -> String {
     let mut dump = Annotated::new(wire);
     let mut at = 0;
@@ -115,7 +128,9 @@ pub fn annotate(wire: &[u8]) -> String {
             short => (u64::from(short), 0),
         };
         dump = match length_bytes {
-            0 => dump.field(1, format!("MASK={masked}, payload length {length}")),
+            0 => {
+                dump.field(1, format!("MASK={masked}, payload length {length}"))
+            }
             bytes => dump
                 .field(
                     1,
@@ -158,10 +173,19 @@ fn opcode_name(opcode: u8) -> &'static str {
     }
 }
 
-/// Short text as a quoted string; for anything else the dump's bytes say enough.
+/// Short text as a quoted string; for anything else the dump's bytes
+/// say enough.
 fn shown(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if payload.len() <= 16 => format!("{text:?}"),
         _ => "(binary)".to_string(),
+    }
+}
+
+pub fn text(fin: bool, opcode: OpCode, payload: &[u8]) -> Frame {
+    Frame {
+        fin,
+        opcode,
+        payload: payload.to_vec(),
     }
 }

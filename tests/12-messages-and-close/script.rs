@@ -1,8 +1,9 @@
-//! Helpers for chapter 12's tests: frames as the peer sends them, and a log of a scripted
-//! conversation that reads like a transcript.
+//! Helpers for chapter 12's tests: frames as the peer sends them, and a log of
+//! a scripted conversation that reads like a transcript.
 //!
-//! They build and read frames with chapter 11's reference codec (the `frames` crate),
-//! never with the code under test, so a test cannot pass because two wrongs agree.
+//! They build and read frames with chapter 11's reference codec (the `frames`
+//! crate), never with the code under test, so a test cannot pass because two
+//! wrongs agree.
 
 // Each test file uses some of the helpers, not all.
 #![allow(dead_code)]
@@ -15,8 +16,8 @@ use frames::{Decoded, Decoder, Frame, OpCode};
 use support::hex::{Annotated, hex_bytes};
 use support::report::{Failure, Section};
 
-/// The masking key of the examples in RFC 6455 section 5.7. Every frame a test client
-/// sends uses it, so the bytes are the same on every run.
+/// The masking key of the examples in RFC 6455 section 5.7. Every frame a test
+/// client sends uses it, so the bytes are the same on every run.
 pub const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 /// The other end of a connection whose role is `us`.
@@ -27,9 +28,14 @@ pub fn peer_of(us: Role) -> Role {
     }
 }
 
-/// The bytes of one frame as the peer of `us` sends it: masked with [`KEY`] when the peer
-/// is a client, unmasked when it is a server.
-pub fn from_peer(us: Role, fin: bool, opcode: OpCode, payload: &[u8]) -> Vec<u8> {
+/// The bytes of one frame as the peer of `us` sends it: masked with [`KEY`]
+/// when the peer is a client, unmasked when it is a server.
+pub fn from_peer(
+    us: Role,
+    fin: bool,
+    opcode: OpCode,
+    payload: &[u8],
+) -> Vec<u8> {
     let mask = match peer_of(us) {
         Role::Client => Some(KEY),
         Role::Server => None,
@@ -44,23 +50,24 @@ pub fn from_peer(us: Role, fin: bool, opcode: OpCode, payload: &[u8]) -> Vec<u8>
     bytes
 }
 
-/// A configuration whose client frames are masked with [`KEY`].
-pub fn fixed_config() -> Config {
-    Config {
-        fixed_mask: Some(KEY),
-        ..Config::default()
-    }
+/// A connection whose frames, when it is a client, are masked with [`KEY`].
+pub fn connection(us: Role, config: Config) -> Connection {
+    Connection::with_config(us, config).with_fixed_mask(KEY)
 }
 
-/// Reads the bytes a connection of role `us` sent the way its peer reads them, frame by
-/// frame, with where each frame lies in `bytes`. Bytes that are not whole frames fail the
-/// test.
-pub fn frames_sent(us: Role, bytes: &[u8], read: Section) -> Vec<(Frame, Range<usize>)> {
+/// Reads the bytes a connection of role `us` sent the way its peer reads them,
+/// frame by frame, with where each frame lies in `bytes`. Bytes that are not
+/// whole frames fail the test.
+pub fn frames_sent(
+    us: Role,
+    bytes: &[u8],
+    read: Section,
+) -> Vec<(Frame, Range<usize>)> {
     try_frames_sent(us, bytes, read).unwrap_or_else(|failure| failure.fail())
 }
 
-/// Like [`frames_sent`], but returns the failure instead of panicking, for property tests
-/// (`.map_err(|f| TestCaseError::fail(f.to_string()))?`).
+/// Like [`frames_sent`], but returns the failure instead of panicking, for
+/// property tests (`.map_err(|f| TestCaseError::fail(f.to_string()))?`).
 pub fn try_frames_sent(
     us: Role,
     bytes: &[u8],
@@ -104,8 +111,8 @@ fn opcode_name(opcode: OpCode) -> &'static str {
     }
 }
 
-/// A payload for people: quoted text when it is printable UTF-8, hex bytes otherwise,
-/// and only the size when it is long.
+/// A payload for people: quoted text when it is printable UTF-8, hex bytes
+/// otherwise, and only the size when it is long.
 pub fn show_payload(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if text.len() <= 40 && !text.chars().any(char::is_control) => {
@@ -116,8 +123,8 @@ pub fn show_payload(payload: &[u8]) -> String {
     }
 }
 
-/// A payload in full, for a failure message: quoted text when it is printable UTF-8, every
-/// byte in hex otherwise.
+/// A payload in full, for a failure message: quoted text when it is printable
+/// UTF-8, every byte in hex otherwise.
 pub fn show_payload_in_full(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
@@ -143,11 +150,15 @@ pub fn show_frame(frame: &Frame) -> String {
     let fin = if frame.fin { "" } else { " FIN=0" };
     let name = opcode_name(frame.opcode);
     let payload = match (frame.opcode, close_code(&frame.payload)) {
-        (OpCode::Close, Some(code)) if frame.payload.len() == 2 => code.to_string(),
+        (OpCode::Close, Some(code)) if frame.payload.len() == 2 => {
+            code.to_string()
+        }
         (OpCode::Close, Some(code)) => {
             format!("{code} {}", show_payload(&frame.payload[2..]))
         }
-        (OpCode::Close, None) if frame.payload.is_empty() => "(no code)".to_string(),
+        (OpCode::Close, None) if frame.payload.is_empty() => {
+            "(no code)".to_string()
+        }
         _ => show_payload(&frame.payload),
     };
     format!("{name}{fin} {payload}")
@@ -210,13 +221,21 @@ pub fn annotate(frame: &Frame, bytes: &[u8]) -> String {
     if !frame.payload.is_empty() {
         let masked_note = if masked { " (masked)" } else { "" };
         let what = match (frame.opcode, close_code(&frame.payload)) {
-            (OpCode::Close, Some(code)) if frame.payload.len() == 2 => format!("code {code}"),
+            (OpCode::Close, Some(code)) if frame.payload.len() == 2 => {
+                format!("code {code}")
+            }
+            // Short: the dump's column is narrow, and its rows are indented
+            // in a transcript.
             (OpCode::Close, Some(code)) => {
-                format!("code {code}, reason {}", show_payload(&frame.payload[2..]))
+                let reason = show_payload(&frame.payload[2..]);
+                let short = format!("{code} {reason}{masked_note}");
+                return dump.rest(short).render();
             }
             // The dump already gives the size of a long payload.
             _ => match show_payload(&frame.payload) {
-                shown if shown.ends_with(" bytes]") => "binary data".to_string(),
+                shown if shown.ends_with(" bytes]") => {
+                    "binary data".to_string()
+                }
                 shown => shown,
             },
         };
@@ -259,7 +278,7 @@ impl Script {
         )
         .unwrap();
         Script {
-            connection: Connection::with_config(us, config),
+            connection: connection(us, config),
             us,
             read,
             log,
@@ -269,7 +288,12 @@ impl Script {
     }
 
     /// The peer sends one frame, and the connection receives all of it at once.
-    pub fn peer(&mut self, fin: bool, opcode: OpCode, payload: &[u8]) -> &mut Self {
+    pub fn peer(
+        &mut self,
+        fin: bool,
+        opcode: OpCode,
+        payload: &[u8],
+    ) -> &mut Self {
         let frame = Frame {
             fin,
             opcode,
@@ -281,7 +305,8 @@ impl Script {
         self.collect()
     }
 
-    /// The peer sends bytes that the script describes itself (a broken frame, say).
+    /// The peer sends bytes that the script describes itself (a broken
+    /// frame, say).
     pub fn peer_bytes(&mut self, what: &str, bytes: &[u8]) -> &mut Self {
         writeln!(self.log, "peer sends  {what}: {}", hex_bytes(bytes)).unwrap();
         self.connection.receive_data(bytes);
@@ -321,4 +346,20 @@ impl Script {
     pub fn transcript(&mut self) -> String {
         format!("{}state: {:?}\n", self.log, self.connection.state())
     }
+}
+
+/// A server whose client frames are masked with [`KEY`]; `read` is the
+/// section a broken frame it sends points at.
+pub fn server(read: Section) -> Script {
+    Script::new(Role::Server, Config::default(), read)
+}
+
+/// The close codes of the close frames in `script.sent`, in order.
+pub fn close_codes_sent(script: &Script) -> Vec<Option<u16>> {
+    script
+        .sent
+        .iter()
+        .filter(|f| f.opcode == OpCode::Close)
+        .map(|f| close_code(&f.payload))
+        .collect()
 }

@@ -1,21 +1,23 @@
-//! Checks for chapter 12, exercises 12.1 and 12.2: UTF-8 that arrives in pieces, and close
-//! frames. Run them with `cargo test -p chapter-12`.
+//! Checks for chapter 12, exercises 12.1 and 12.2: UTF-8 that arrives in
+//! pieces, and close frames. Run them with `cargo test -p chapter-12`.
 //!
-//! The expected answers come from the standard library (`std::str::from_utf8` on the whole
-//! text) and from the tables of RFC 6455, never from the code under test.
+//! The expected answers come from the standard library (`std::str::from_utf8`
+//! on the whole text) and from the tables of RFC 6455, never from the code
+//! under test.
 
 use chapter_12::{
-    CloseFrame, ProtocolError, Utf8Validator, is_valid_close_code, parse_close_payload,
+    CloseFrame, ProtocolError, Utf8Validator, is_valid_close_code,
+    parse_close_payload,
 };
 use support::hex::hex_bytes;
-use support::{Book, expect_eq, expect_that};
+use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
-const UTF8: &str = "12.1 UTF-8 that arrives in pieces";
-const CLOSE: &str = "12.2 Reading a close frame";
+const UTF8: Section = BOOK.section("12.1 UTF-8 that arrives in pieces");
+const CLOSE: Section = BOOK.section("12.2 Reading a close frame");
 
-/// Feeds `pieces` one by one. `Ok` if the text is valid, or the number (from 1) of the
-/// piece whose `feed` failed; `pieces.len() + 1` stands for `finish`.
+/// Feeds `pieces` one by one. `Ok` if the text is valid, or the number (from 1)
+/// of the piece whose `feed` failed; `pieces.len() + 1` stands for `finish`.
 fn first_failure(pieces: &[&[u8]]) -> Result<(), usize> {
     let mut validator = Utf8Validator::new();
     for (index, piece) in pieces.iter().enumerate() {
@@ -26,11 +28,13 @@ fn first_failure(pieces: &[&[u8]]) -> Result<(), usize> {
 
 #[test]
 fn utf8_validator_accepts_a_code_point_cut_anywhere() {
-    // One code point of each length: 1 byte (a), 2 (é), 3 (€) and 4 (𝄞, a musical clef).
+    // One code point of each length: 1 byte (a), 2 (é), 3 (€) and 4 (𝄞, a
+    // musical clef).
     let text = "aé€𝄞 κόσμε".as_bytes();
     for first in 0..=text.len() {
         for second in first..=text.len() {
-            let pieces = [&text[..first], &text[first..second], &text[second..]];
+            let pieces =
+                [&text[..first], &text[first..second], &text[second..]];
             expect_eq(
                 first_failure(&pieces),
                 Ok(()),
@@ -38,7 +42,7 @@ fn utf8_validator_accepts_a_code_point_cut_anywhere() {
                     "feed() and finish() of valid text in three pieces {}",
                     support::hex::pieces(&pieces)
                 ),
-                BOOK.section(UTF8),
+                UTF8,
             );
         }
     }
@@ -47,7 +51,7 @@ fn utf8_validator_accepts_a_code_point_cut_anywhere() {
         first_failure(&bytes),
         Ok(()),
         "valid text fed one byte at a time",
-        BOOK.section(UTF8),
+        UTF8,
     );
 }
 
@@ -97,14 +101,14 @@ fn utf8_validator_fails_as_soon_as_the_proof_arrives() {
             support::hex::pieces(pieces)
         ));
     }
-    support::assert_snapshot!(BOOK.section("12.1 UTF-8 that arrives in pieces"), table);
+    support::assert_snapshot!(UTF8, table);
 }
 // ANCHOR_END: fail_fast_test
 
 #[test]
 fn utf8_validator_is_ready_for_the_next_text_after_finish() {
     let mut validator = Utf8Validator::new();
-    let read = BOOK.section(UTF8);
+    let read = UTF8;
     expect_eq(
         validator.feed(b"caf\xc3"),
         Ok(()),
@@ -136,14 +140,16 @@ fn close_codes_valid_on_the_wire() {
     while start <= u32::from(u16::MAX) {
         let valid = is_valid_close_code(start as u16);
         let mut end = start;
-        while end < u32::from(u16::MAX) && is_valid_close_code((end + 1) as u16) == valid {
+        while end < u32::from(u16::MAX)
+            && is_valid_close_code((end + 1) as u16) == valid
+        {
             end += 1;
         }
         let verdict = if valid { "valid" } else { "protocol error" };
         table.push_str(&format!("{start:>5}-{end:<5} {verdict}\n"));
         start = end + 1;
     }
-    support::assert_snapshot!(BOOK.section("12.2 Reading a close frame"), table);
+    support::assert_snapshot!(CLOSE, table);
 }
 
 #[test]
@@ -178,7 +184,7 @@ fn parse_close_payload_checks_length_code_and_reason() {
             hex_bytes(payload)
         ));
     }
-    support::assert_snapshot!(BOOK.section("12.2 Reading a close frame"), table);
+    support::assert_snapshot!(CLOSE, table);
 }
 
 #[test]
@@ -190,12 +196,12 @@ fn parse_close_payload_keeps_the_whole_reason() {
         parse_close_payload(&payload),
         Ok(CloseFrame { code: 4000, reason }),
         "parse_close_payload of code 4000 with a 123-byte reason",
-        BOOK.section(CLOSE),
+        CLOSE,
     );
     expect_eq(
         parse_close_payload(b"\x03"),
         Err(ProtocolError::CloseTooShort),
         "parse_close_payload of a 1-byte payload",
-        BOOK.section(CLOSE),
+        CLOSE,
     );
 }

@@ -94,12 +94,7 @@ pub fn test_section_problems(root: &Path, chapter: &Chapter) -> Vec<String> {
 /// Test files not yet brought to the convention (sections as constants), while
 /// issue 10 is open: their sections must still be headings of the page. Empty
 /// this list as each file is converted.
-const SECTION_STYLE_TO_FIX: &[&str] = &[
-    "tests/10-opening-handshake/opening_handshake.rs",
-    "tests/11-frames/frames.rs",
-    "tests/12-messages-and-close/connection.rs",
-    "tests/12-messages-and-close/validation.rs",
-];
+const SECTION_STYLE_TO_FIX: &[&str] = &[];
 
 /// What is wrong with one section a test names.
 #[derive(Debug, PartialEq)]
@@ -395,39 +390,7 @@ pub const LISTING_WIDTH: usize = 80;
 /// Included files whose wide lines are known and not fixed yet (paths from the repository
 /// root). Their lines are counted and named in a note, but do not fail `verify`. Fix the
 /// lines, then remove the file from this list; the goal is an empty list.
-const WIDE_LISTINGS_TO_FIX: &[&str] = &[
-    // Chapters 10-12 and the fuzz targets (the core helper fixes these for issue 10).
-    "chapters/10-opening-handshake/Cargo.toml",
-    "chapters/10-opening-handshake/src/accept.rs",
-    "chapters/10-opening-handshake/src/answer.rs",
-    "chapters/10-opening-handshake/src/blocking.rs",
-    "chapters/10-opening-handshake/src/client.rs",
-    "chapters/10-opening-handshake/src/policy.rs",
-    "chapters/10-opening-handshake/src/response.rs",
-    "chapters/10-opening-handshake/src/url.rs",
-    "chapters/10-opening-handshake/src/validate.rs",
-    "chapters/11-frames/src/decode.rs",
-    "chapters/11-frames/src/encode.rs",
-    "chapters/11-frames/src/error.rs",
-    "chapters/11-frames/src/frame.rs",
-    "chapters/11-frames/src/header.rs",
-    "chapters/11-frames/src/length.rs",
-    "chapters/11-frames/src/mask.rs",
-    "chapters/12-messages-and-close/src/close.rs",
-    "chapters/12-messages-and-close/src/connection.rs",
-    "chapters/12-messages-and-close/src/error.rs",
-    "chapters/12-messages-and-close/src/utf8.rs",
-    "fuzz/fuzz_targets/connection.rs",
-    "fuzz/fuzz_targets/frame_decoder.rs",
-    "tests/10-opening-handshake/opening_handshake.rs",
-    "tests/10-opening-handshake/snapshots/opening_handshake__answer_gives_every_outcome_its_bytes.snap",
-    "tests/10-opening-handshake/snapshots/opening_handshake__check_response_refuses_each_broken_rule.snap",
-    "tests/11-frames/frames.rs",
-    "tests/11-frames/frames_properties.rs",
-    "tests/12-messages-and-close/connection.rs",
-    "tests/12-messages-and-close/snapshots/connection__we_close_first.snap",
-    "tests/12-messages-and-close/validation.rs",
-];
+const WIDE_LISTINGS_TO_FIX: &[&str] = &[];
 
 /// Every line a page includes must fit the book's column ([`LISTING_WIDTH`]).
 pub fn listing_width_problems(root: &Path) -> Vec<String> {

@@ -1,4 +1,5 @@
-//! The server's half of the handshake as one function: a request in, response bytes out.
+//! The server's half of the handshake as one function: a request in, response
+//! bytes out.
 
 use http_head::{Request, Status, response_head};
 
@@ -34,9 +35,9 @@ pub enum Answer {
 // ANCHOR: answer
 /// Exercise 10.4: the answer to an upgrade request (RFC 6455 section 4.2.2).
 ///
-/// Validate the request (10.2), then check its origin (10.3): either failing is a
-/// [`rejection`]. Otherwise choose a subprotocol (10.3) and accept with these headers,
-/// in this order:
+/// Validate the request (10.2), then check its origin (10.3): either failing is
+/// a [`rejection`]. Otherwise choose a subprotocol (10.3) and accept with these
+/// headers, in this order:
 ///
 /// ```text
 /// HTTP/1.1 101 Switching Protocols
@@ -46,21 +47,23 @@ pub enum Answer {
 /// Sec-WebSocket-Protocol: <the chosen subprotocol; only if there is one>
 /// ```
 pub fn answer(request: &Request, config: &ServerConfig) -> Answer {
-    todo!("validate, check the origin, choose a subprotocol, then build the 101 with response_head")
+    todo!("validate, check origin, choose subprotocol, build the 101")
 }
 // ANCHOR_END: answer
 
 // ANCHOR: rejection
-/// Exercise 10.4: the response that refuses a handshake, after which the server closes.
+/// Exercise 10.4: the response that refuses a handshake, after which the
+/// server closes.
 ///
-/// The status is `error.status()`. A 426 first names what the client should switch to
-/// (RFC 9110 section 15.5.22, RFC 6455 section 4.4), and, because `Upgrade` is a
-/// connection-level header, names it in `Connection` too (RFC 9110 section 7.8):
+/// The status is `error.status()`. A 426 first names what the client should
+/// switch to (RFC 9110 section 15.5.22, RFC 6455 section 4.4), and, because
+/// `Upgrade` is a connection-level header, names it in `Connection` too
+/// (RFC 9110 section 7.8):
 ///
 /// ```text
-/// Upgrade: websocket                  (426 only)
-/// Sec-WebSocket-Version: 13           (426 only)
-/// Connection: Upgrade, close          (426; every other status: Connection: close)
+/// Upgrade: websocket            (426 only)
+/// Sec-WebSocket-Version: 13     (426 only)
+/// Connection: Upgrade, close    (426; any other status: Connection: close)
 /// Content-Length: 0
 /// ```
 pub fn rejection(error: &HandshakeError) -> Vec<u8> {

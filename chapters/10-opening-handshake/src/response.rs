@@ -1,5 +1,6 @@
-//! The client reads the server's answer and checks that it really is a WebSocket server
-//! agreeing to this request (RFC 6455 section 4.1, the client's requirements).
+//! The client reads the server's answer and checks that it really is a
+//! WebSocket server agreeing to this request (RFC 6455 section 4.1, the
+//! client's requirements).
 
 use std::fmt;
 
@@ -24,13 +25,15 @@ pub struct Response {
 pub enum ResponseError {
     /// Not an HTTP/1.1 response head; says what is wrong with it.
     Malformed(String),
-    /// The status is not 101: the server did not switch (an error, or a redirect).
+    /// The status is not 101: the server did not switch (an error, or
+    /// a redirect).
     NotSwitchingProtocols { status: u16 },
     /// `Upgrade` does not name `websocket`.
     NoWebSocketUpgrade,
     /// `Connection` does not hold the `upgrade` token.
     NoConnectionUpgrade,
-    /// `Sec-WebSocket-Accept` is missing, repeated, or not the hash of this client's key.
+    /// `Sec-WebSocket-Accept` is missing, repeated, or not the hash of this
+    /// client's key.
     WrongAccept {
         expected: String,
         found: Option<String>,
@@ -45,31 +48,38 @@ pub enum ResponseError {
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResponseError::Malformed(what) => write!(f, "not an HTTP/1.1 response head: {what}"),
+            ResponseError::Malformed(what) => {
+                write!(f, "not an HTTP/1.1 response head: {what}")
+            }
             ResponseError::NotSwitchingProtocols { status } => {
                 write!(
                     f,
                     "the server answered {status}, not 101 Switching Protocols"
                 )
             }
-            ResponseError::NoWebSocketUpgrade => write!(f, "Upgrade does not name websocket"),
+            ResponseError::NoWebSocketUpgrade => {
+                write!(f, "Upgrade does not name websocket")
+            }
             ResponseError::NoConnectionUpgrade => {
                 write!(f, "Connection does not hold the upgrade token")
             }
             ResponseError::WrongAccept { expected, found } => write!(
                 f,
-                "Sec-WebSocket-Accept is {found:?}, expected {expected:?} for this key"
+                "Sec-WebSocket-Accept is {found:?}, expected {expected:?} \
+                 for this key"
             ),
             ResponseError::UnexpectedSubprotocol(chosen) => {
                 write!(
                     f,
-                    "the server chose subprotocol {chosen:?}, which was not offered"
+                    "the server chose subprotocol {chosen:?}, \
+                     which was not offered"
                 )
             }
             ResponseError::UnexpectedExtension(named) => {
                 write!(
                     f,
-                    "the server named extension {named:?}, which was not offered"
+                    "the server named extension {named:?}, \
+                     which was not offered"
                 )
             }
         }
@@ -83,13 +93,16 @@ fn malformed(what: &str) -> ResponseError {
 }
 
 // ANCHOR: parse_response
-/// Reads a response head from the start of `bytes`, all that arrived so far: `None` until
-/// the empty line that ends it is there, then the response and the length of its head.
+/// Reads a response head from the start of `bytes`, all that arrived so far:
+/// `None` until the empty line that ends it is there, then the response and the
+/// length of its head.
 ///
-/// Not an exercise: the mirror image of chapter 9's reader, simpler because it waits for
-/// the whole head and then looks at it. A client only reads one answer, from the server
-/// it chose to contact.
-pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, ResponseError> {
+/// Not an exercise: the mirror image of chapter 9's reader, simpler because it
+/// waits for the whole head and then looks at it. A client only reads one
+/// answer, from the server it chose to contact.
+pub fn parse_response(
+    bytes: &[u8],
+) -> Result<Option<(Response, usize)>, ResponseError> {
     let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
         if bytes.len() > MAX_RESPONSE_HEAD {
             return Err(malformed("the head does not end within 8 KiB"));
@@ -104,7 +117,8 @@ pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, Respons
                 .ok_or_else(|| malformed("a line ends in a bare LF"))?,
         );
     }
-    // status-line = HTTP-version SP status-code SP [ reason-phrase ]  (RFC 9112 section 4)
+    // status-line = HTTP-version SP status-code SP [ reason-phrase ]  (RFC 9112
+    // section 4)
     let status_line = String::from_utf8_lossy(lines[0]);
     let (version, rest) = status_line
         .split_once(' ')
@@ -114,7 +128,11 @@ pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, Respons
     }
     let (code, reason) = rest.split_once(' ').unwrap_or((rest, ""));
     let status = match code.parse::<u16>() {
-        Ok(status) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) => status,
+        Ok(status)
+            if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            status
+        }
         _ => return Err(malformed("the status code is not three digits")),
     };
     let mut headers = Headers::new();
@@ -133,18 +151,18 @@ pub fn parse_response(bytes: &[u8]) -> Result<Option<(Response, usize)>, Respons
 // ANCHOR_END: parse_response
 
 // ANCHOR: check_response
-/// Exercise 10.7: is this the answer of a WebSocket server that accepted *this* request?
-/// (RFC 6455 section 4.1, the client's checks, in this order):
+/// Exercise 10.7: is this the answer of a WebSocket server that accepted *this*
+/// request? (RFC 6455 section 4.1, the client's checks, in this order):
 ///
 /// 1. the status is 101;
-/// 2. `Upgrade` is `websocket` itself, nothing more, and `Connection` holds `upgrade`, in
-///    any case (a server's request check may accept `websocket` in a list; a client's
-///    answer check may not);
+/// 2. `Upgrade` is `websocket` itself, nothing more, and `Connection` holds
+///    `upgrade`, in any case (a server's request check may accept `websocket`
+///    in a list; a client's answer check may not);
 /// 3. there is exactly one `Sec-WebSocket-Accept`, equal to `accept_key(key)`;
 /// 4. there is no `Sec-WebSocket-Extensions` (this client offers no extension);
-/// 5. `Sec-WebSocket-Protocol` is absent (no subprotocol: `Ok(None)`), or one value the
-///    client offered (`Ok(Some(..))`). Anything else is `UnexpectedSubprotocol` with the
-///    values joined by `", "`.
+/// 5. `Sec-WebSocket-Protocol` is absent (no subprotocol: `Ok(None)`), or one
+///    value the client offered (`Ok(Some(..))`). Anything else is
+///    `UnexpectedSubprotocol` with the values joined by `", "`.
 pub fn check_response(
     response: &Response,
     key: &str,

@@ -8,11 +8,13 @@ use std::net::Ipv6Addr;
 /// A `ws://` URL taken apart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WsUrl {
-    /// A name (`localhost`), an IPv4 address, or an IPv6 address without its brackets.
+    /// A name (`localhost`), an IPv4 address, or an IPv6 address without
+    /// its brackets.
     pub host: String,
     /// 80 when the URL gives none.
     pub port: u16,
-    /// The path and query, the request target: `/chat?room=rust`; `/` when empty.
+    /// The path and query, the request target: `/chat?room=rust`; `/`
+    /// when empty.
     pub resource: String,
 }
 
@@ -23,8 +25,8 @@ pub enum UrlError {
     NotWebSocket,
     /// `wss://`: WebSocket over TLS, which chapter 14 adds.
     SecureNotSupported,
-    /// The host is empty, has characters a host name may not have, or is a broken
-    /// `[IPv6]` address.
+    /// The host is empty, has characters a host name may not have, or is a
+    /// broken `[IPv6]` address.
     InvalidHost,
     /// The port is not a number from 1 to 65535.
     InvalidPort,
@@ -39,10 +41,16 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             UrlError::NotWebSocket => "the URL does not start with ws://",
-            UrlError::SecureNotSupported => "wss:// needs TLS, which comes in chapter 14",
+            UrlError::SecureNotSupported => {
+                "wss:// needs TLS, which comes in chapter 14"
+            }
             UrlError::InvalidHost => "the URL's host is empty or not valid",
-            UrlError::InvalidPort => "the URL's port is not a number from 1 to 65535",
-            UrlError::InvalidResource => "the URL's path or query is not visible ASCII",
+            UrlError::InvalidPort => {
+                "the URL's port is not a number from 1 to 65535"
+            }
+            UrlError::InvalidResource => {
+                "the URL's path or query is not visible ASCII"
+            }
             UrlError::Fragment => "a WebSocket URL must not have a #fragment",
         };
         f.write_str(text)
@@ -51,8 +59,8 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-/// Can `c` be part of a host name or an IPv4 address? (Letters, digits, `-` and `.`;
-/// international names arrive already converted to ASCII.)
+/// Can `c` be part of a host name or an IPv4 address? (Letters, digits, `-` and
+/// `.`; international names arrive already converted to ASCII.)
 fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '.'
 }
@@ -63,20 +71,22 @@ impl WsUrl {
     ///
     /// In this order: the scheme before `://`, any case (`wss` is
     /// `SecureNotSupported`, anything else `NotWebSocket`); a `#` anywhere is a
-    /// `Fragment`; the authority runs to the first `/` or `?`, and the rest is the
-    /// resource (`/` when empty; a lone `?query` gets a `/` in front), which must be
-    /// visible ASCII only, else `InvalidResource`. Last the authority: `host` or
-    /// `host:port`, where an IPv6 host is written in brackets, `[::1]:9001`. A host is
-    /// non-empty [`is_host_char`]s, or a valid `Ipv6Addr` inside brackets (else
-    /// `InvalidHost`); a port is 1 to 65535 in digits only (else `InvalidPort`).
+    /// `Fragment`; the authority runs to the first `/` or `?`, and the rest is
+    /// the resource (`/` when empty; a lone `?query` gets a `/` in front),
+    /// which must be visible ASCII only, else `InvalidResource`. Last the
+    /// authority: `host` or `host:port`, where an IPv6 host is written in
+    /// brackets, `[::1]:9001`. A host is non-empty [`is_host_char`]s, or a
+    /// valid `Ipv6Addr` inside brackets (else `InvalidHost`); a port is 1 to
+    /// 65535 in digits only (else `InvalidPort`).
     pub fn parse(url: &str) -> Result<WsUrl, UrlError> {
         todo!("scheme, fragment, authority and resource, then host and port")
     }
     // ANCHOR_END: parse
 
     // ANCHOR: host_header
-    /// The `Host` header for this URL (RFC 9110 section 7.2): the host, in brackets if it
-    /// is an IPv6 address, and `:port` unless the port is 80, the default for `ws`.
+    /// The `Host` header for this URL (RFC 9110 section 7.2): the host, in
+    /// brackets if it is an IPv6 address, and `:port` unless the port is 80,
+    /// the default for `ws`.
     pub fn host_header(&self) -> String {
         let host = if self.host.contains(':') {
             format!("[{}]", self.host)

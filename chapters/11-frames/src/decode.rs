@@ -1,4 +1,5 @@
-//! The decoder: a whole frame from a buffer, or "need more bytes", or a protocol error.
+//! The decoder: a whole frame from a buffer, or "need more bytes", or a
+//! protocol error.
 
 use crate::error::FrameError;
 use crate::frame::{Frame, MAX_CONTROL_PAYLOAD, Role};
@@ -12,8 +13,9 @@ pub const MAX_FRAME: usize = 16 << 20;
 /// What [`Decoder::decode`] found at the start of its input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decoded {
-    /// Not enough bytes yet: at least this many more are needed. Never more than the rest
-    /// of the frame, so reading exactly this many never waits for bytes that will not come.
+    /// Not enough bytes yet: at least this many more are needed. Never more
+    /// than the rest of the frame, so reading exactly this many never waits for
+    /// bytes that will not come.
     NeedMore(usize),
     /// A whole frame, and how many bytes of the input it used.
     Frame { frame: Frame, consumed: usize },
@@ -21,9 +23,10 @@ pub enum Decoded {
 // ANCHOR_END: decoded
 
 // ANCHOR: decoder
-/// Decodes frames from the start of a buffer, however the bytes were chunked when they
-/// arrived. It keeps no bytes of its own: the caller keeps a buffer, appends what it reads,
-/// calls [`Decoder::decode`], and removes `consumed` bytes once a frame comes out.
+/// Decodes frames from the start of a buffer, however the bytes were chunked
+/// when they arrived. It keeps no bytes of its own: the caller keeps a buffer,
+/// appends what it reads, calls [`Decoder::decode`], and removes `consumed`
+/// bytes once a frame comes out.
 #[derive(Clone, Debug)]
 pub struct Decoder {
     /// Our end: a server requires masked frames, a client unmasked ones.
@@ -47,8 +50,8 @@ impl Decoder {
     }
 
     // ANCHOR: check
-    /// Exercise 11.7: the rules of RFC 6455 section 5 that a header can break, checked in
-    /// this order (the first broken one is the error):
+    /// Exercise 11.7: the rules of RFC 6455 section 5 that a header can break,
+    /// checked in this order (the first broken one is the error):
     ///
     /// 1. RSV1-3 are 0: no extension is negotiated here (5.2).
     /// 2. A control frame has FIN set (5.5) and
@@ -63,12 +66,13 @@ impl Decoder {
     // ANCHOR: decode
     /// Exercise 11.8: decode one frame from the start of `input`.
     ///
-    /// Read the header (or say how many more bytes it needs), check it, then wait until the
-    /// whole payload is there. Only then allocate: a copy of the payload, unmasked. A header
-    /// that breaks a rule is an error as soon as the header is complete, before any
-    /// payload arrives and before anything is allocated for it.
+    /// Read the header (or say how many more bytes it needs), check it, then
+    /// wait until the whole payload is there. Only then allocate: a copy of the
+    /// payload, unmasked. A header that breaks a rule is an error as soon as
+    /// the header is complete, before any payload arrives and before anything
+    /// is allocated for it.
     pub fn decode(&mut self, input: &[u8]) -> Result<Decoded, FrameError> {
-        todo!("parse_header, check, NeedMore until the payload is there, then copy and unmask it")
+        todo!("parse_header, check, wait for the payload, copy and unmask it")
     }
     // ANCHOR_END: decode
 }

@@ -1,7 +1,9 @@
-//! What a frame is: an opcode, the FIN bit and a payload (RFC 6455 section 5.2).
+//! What a frame is: an opcode, the FIN bit and a payload (RFC 6455
+//! section 5.2).
 
 // ANCHOR: opcode
-/// The opcodes of RFC 6455 section 5.2: the low four bits of a frame's first byte.
+/// The opcodes of RFC 6455 section 5.2: the low four bits of a frame's
+/// first byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OpCode {
     /// 0x0: the next fragment of a message that a Text or Binary frame started.
@@ -21,10 +23,11 @@ pub enum OpCode {
 
 impl OpCode {
     // ANCHOR: opcode_methods
-    /// Exercise 11.1: the opcode that the four bits `bits` stand for. The values RFC 6455
-    /// reserves for later use (0x3-0x7 and 0xB-0xF), and anything above 0xF, are `None`.
+    /// Exercise 11.1: the opcode that the four bits `bits` stand for. The
+    /// values RFC 6455 reserves for later use (0x3-0x7 and 0xB-0xF), and
+    /// anything above 0xF, are `None`.
     pub fn from_u8(bits: u8) -> Option<OpCode> {
-        todo!("map 0x0, 0x1, 0x2, 0x8, 0x9 and 0xA to their opcodes, anything else to None")
+        todo!("0x0, 0x1, 0x2, 0x8, 0x9, 0xA to opcodes; else None")
     }
 
     /// Exercise 11.1: the four bits that stand for this opcode on the wire.
@@ -32,17 +35,18 @@ impl OpCode {
         todo!("the inverse of from_u8")
     }
 
-    /// Exercise 11.1: is this a control frame (Close, Ping, Pong)? Control frames talk
-    /// about the connection rather than carry the application's data.
+    /// Exercise 11.1: is this a control frame (Close, Ping, Pong)? Control
+    /// frames talk about the connection rather than carry the
+    /// application's data.
     pub fn is_control(self) -> bool {
-        todo!("control opcodes are the ones with the highest of the four bits set (5.5)")
+        todo!("control opcodes have the highest of the four bits set (5.5)")
     }
     // ANCHOR_END: opcode_methods
 }
 
 // ANCHOR: frame
-/// Which end of the connection we are. It decides masking: a client masks every frame it
-/// sends, a server masks none (RFC 6455 sections 5.1 and 5.3).
+/// Which end of the connection we are. It decides masking: a client masks every
+/// frame it sends, a server masks none (RFC 6455 sections 5.1 and 5.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Server,
@@ -70,6 +74,6 @@ impl Frame {
     }
 }
 
-/// A control frame's payload may hold at most this many bytes, so that it always fits the
-/// 7-bit length (RFC 6455 section 5.5).
+/// A control frame's payload may hold at most this many bytes, so that it
+/// always fits the 7-bit length (RFC 6455 section 5.5).
 pub const MAX_CONTROL_PAYLOAD: usize = 125;

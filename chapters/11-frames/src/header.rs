@@ -37,11 +37,12 @@ pub enum HeaderRead {
 ///  then:   4 bytes of masking key if MASK is set
 /// ```
 ///
-/// Reports an error as soon as the bytes that prove it are there: a reserved opcode from the
-/// first byte alone, a 64-bit length with its top bit set once its 8 bytes have arrived.
-/// Until the header is complete, says how many more bytes it needs at least. Never reads
-/// past the header, and accepts a length that did not need its 16 or 64 bits.
+/// Reports an error as soon as the bytes that prove it are there: a reserved
+/// opcode from the first byte alone, a 64-bit length with its top bit set once
+/// its 8 bytes have arrived. Until the header is complete, says how many more
+/// bytes it needs at least. Never reads past the header, and accepts a length
+/// that did not need its 16 or 64 bits.
 pub fn parse_header(input: &[u8]) -> Result<HeaderRead, FrameError> {
-    todo!("byte 0, byte 1, the extended length, the masking key; NeedMore while any is missing")
+    todo!("bytes 0 and 1, length, key; NeedMore while any is missing")
 }
 // ANCHOR_END: parse_header

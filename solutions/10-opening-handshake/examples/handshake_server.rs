@@ -1,5 +1,5 @@
-//! A WebSocket server that completes the opening handshake, then shows the raw bytes the
-//! client sends next: its first frames, which chapter 11 decodes.
+//! A WebSocket server that completes the opening handshake, then shows the raw
+//! bytes the client sends next: its first frames, which chapter 11 decodes.
 //!
 //! ```console
 //! $ cargo run -p chapter-10 --example handshake-server       # or: -- 9001
@@ -12,7 +12,8 @@
 //! ws.onopen = () => ws.send("hello");
 //! ```
 //!
-//! It uses your `accept_websocket` (exercise 10.8), so it works once chapter 10 passes.
+//! It uses your `accept_websocket` (exercise 10.8), so it works once chapter
+//! 10 passes.
 
 use std::io::{self, Read};
 use std::net::TcpListener;
@@ -21,7 +22,8 @@ use std::time::Duration;
 use chapter_10::{Origins, ServerConfig, accept_websocket};
 
 fn main() -> io::Result<()> {
-    // A person types this port into a browser, so it is fixed; tests always use port 0.
+    // A person types this port into a browser, so it is fixed; tests always use
+    // port 0.
     let port: u16 = match std::env::args().nth(1) {
         Some(port) => port.parse().map_err(io::Error::other)?,
         None => 9001,
@@ -35,7 +37,8 @@ fn main() -> io::Result<()> {
     for stream in listener.incoming() {
         let mut stream = stream?;
         let peer = stream.peer_addr()?;
-        // A client that sends half a request and waits must not hold the server forever.
+        // A client that sends half a request and waits must not hold the
+        // server forever.
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
         match accept_websocket(&mut stream, &config) {
             Err(error) => println!("{peer}: refused: {error}"),
@@ -56,7 +59,8 @@ fn main() -> io::Result<()> {
                     next.len()
                 );
                 for row in next.chunks(16) {
-                    let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                    let hex: Vec<String> =
+                        row.iter().map(|b| format!("{b:02x}")).collect();
                     println!("  {}", hex.join(" "));
                 }
             }

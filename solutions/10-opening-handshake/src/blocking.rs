@@ -1,8 +1,8 @@
-//! The sans-I/O pieces wired to a blocking stream: a server and a client that complete
-//! the handshake over a real connection.
+//! The sans-I/O pieces wired to a blocking stream: a server and a client that
+//! complete the handshake over a real connection.
 //!
-//! Both functions take any `Read + Write`, so they work on a `TcpStream`, on a TLS stream
-//! later, and on an in-memory stream in the tests.
+//! Both functions take any `Read + Write`, so they work on a `TcpStream`, on a
+//! TLS stream later, and on an in-memory stream in the tests.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -21,8 +21,9 @@ use crate::url::WsUrl;
 pub struct Established {
     /// The subprotocol both sides agreed on, if any.
     pub subprotocol: Option<String>,
-    /// Bytes that arrived in the same read as the end of the head: already the peer's
-    /// first WebSocket frames. Whatever reads frames next must start with these.
+    /// Bytes that arrived in the same read as the end of the head: already the
+    /// peer's first WebSocket frames. Whatever reads frames next must start
+    /// with these.
     pub leftover: Vec<u8>,
 }
 
@@ -30,7 +31,9 @@ pub struct Established {
 const READ_SIZE: usize = 1024;
 
 /// An error for a peer that broke the protocol, carrying the reason.
-fn invalid_data(reason: impl std::error::Error + Send + Sync + 'static) -> io::Error {
+fn invalid_data(
+    reason: impl std::error::Error + Send + Sync + 'static,
+) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, reason)
 }
 
@@ -45,17 +48,18 @@ fn closed_early() -> io::Error {
 // ANCHOR: accept_websocket
 /// Exercise 10.8: the server's side of the handshake on a connected stream.
 ///
-/// Read into a `[u8; READ_SIZE]` and feed a `RequestReader` with default limits until the
-/// head is done. A head the reader refuses gets `http_head::rejection(&error)`; a request
-/// gets `answer(..)`'s response. Write the response and flush. Then an accepted handshake
-/// returns what was agreed and the bytes after the head; a refused one returns an
-/// `InvalidData` error ([`invalid_data`]) carrying the reason. A peer that closes first
-/// (a read of 0 bytes) is [`closed_early`].
+/// Read into a `[u8; READ_SIZE]` and feed a `RequestReader` with default limits
+/// until the head is done. A head the reader refuses gets
+/// `http_head::rejection(&error)`; a request gets `answer(..)`'s response.
+/// Write the response and flush. Then an accepted handshake returns what was
+/// agreed and the bytes after the head; a refused one returns an `InvalidData`
+/// error ([`invalid_data`]) carrying the reason. A peer that closes first (a
+/// read of 0 bytes) is [`closed_early`].
 pub fn accept_websocket<S: Read + Write>(
     stream: &mut S,
     config: &ServerConfig,
 ) -> io::Result<Established> {
-    // BEGIN SOLUTION: read and feed until Done or an error; write the 101 or the rejection; flush
+    // BEGIN SOLUTION: read and feed until Done; write the answer; flush
     let mut reader = RequestReader::new(Limits::default());
     let mut buffer = [0; READ_SIZE];
     loop {
@@ -98,17 +102,17 @@ pub fn accept_websocket<S: Read + Write>(
 // ANCHOR: client_handshake
 /// Exercise 10.8: the client's side of the handshake on a connected stream.
 ///
-/// Make a key, write the request for `url` offering `subprotocols`, and flush. Then read
-/// (into a `[u8; READ_SIZE]`), appending to everything received, until `parse_response`
-/// finds a whole head; check it with `check_response`. Either one's error is
-/// [`invalid_data`]; a read of 0 bytes is [`closed_early`]. The bytes after the head are
-/// the `leftover`.
+/// Make a key, write the request for `url` offering `subprotocols`, and flush.
+/// Then read (into a `[u8; READ_SIZE]`), appending to everything received,
+/// until `parse_response` finds a whole head; check it with `check_response`.
+/// Either one's error is [`invalid_data`]; a read of 0 bytes is
+/// [`closed_early`]. The bytes after the head are the `leftover`.
 pub fn client_handshake<S: Read + Write>(
     stream: &mut S,
     url: &WsUrl,
     subprotocols: &[&str],
 ) -> io::Result<Established> {
-    // BEGIN SOLUTION: random_key, write client_request, then read until parse_response gives a head; check it
+    // BEGIN SOLUTION: write the request, read until a head parses, check it
     let key = random_key()?;
     stream.write_all(&client_request(url, &key, subprotocols))?;
     stream.flush()?;
@@ -120,9 +124,11 @@ pub fn client_handshake<S: Read + Write>(
             return Err(closed_early());
         }
         received.extend_from_slice(&buffer[..read]);
-        if let Some((response, consumed)) = parse_response(&received).map_err(invalid_data)? {
-            let subprotocol =
-                check_response(&response, &key, subprotocols).map_err(invalid_data)?;
+        if let Some((response, consumed)) =
+            parse_response(&received).map_err(invalid_data)?
+        {
+            let subprotocol = check_response(&response, &key, subprotocols)
+                .map_err(invalid_data)?;
             return Ok(Established {
                 subprotocol,
                 leftover: received[consumed..].to_vec(),
@@ -134,22 +140,30 @@ pub fn client_handshake<S: Read + Write>(
 // ANCHOR_END: client_handshake
 
 // ANCHOR: connect
-/// Connects to a `ws://` URL and completes the handshake: a blocking WebSocket client's
-/// first step. Every connect, read and write gives up after `timeout`.
+/// Connects to a `ws://` URL and completes the handshake: a blocking
+/// WebSocket client's first step. Every connect, read and write of the
+/// handshake gives up after `timeout`. The stream comes back without those
+/// timeouts: a WebSocket may stay quiet for hours, and how long to wait is
+/// the caller's choice from then on.
 pub fn connect(
     url: &str,
     subprotocols: &[&str],
     timeout: Duration,
 ) -> io::Result<(TcpStream, Established)> {
-    let url = WsUrl::parse(url).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    let mut last_error = io::Error::new(io::ErrorKind::NotFound, "the host has no address");
+    let url = WsUrl::parse(url)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let mut last_error =
+        io::Error::new(io::ErrorKind::NotFound, "the host has no address");
     // A name may have several addresses (IPv6 and IPv4): try each in turn.
     for address in (url.host.as_str(), url.port).to_socket_addrs()? {
         match TcpStream::connect_timeout(&address, timeout) {
             Ok(mut stream) => {
                 stream.set_read_timeout(Some(timeout))?;
                 stream.set_write_timeout(Some(timeout))?;
-                let established = client_handshake(&mut stream, &url, subprotocols)?;
+                let established =
+                    client_handshake(&mut stream, &url, subprotocols)?;
+                stream.set_read_timeout(None)?;
+                stream.set_write_timeout(None)?;
                 return Ok((stream, established));
             }
             Err(error) => last_error = error,

@@ -1,12 +1,14 @@
 //! Chapter 10: The opening handshake.
 //!
-//! Read `book/src/ch10-opening-handshake.md`, replace each `todo` placeholder in the files of this
-//! folder with your code, and check your work with `cargo test -p chapter-10`.
+//! Read `book/src/ch10-opening-handshake.md`, replace each `todo` placeholder
+//! in the files of this folder with your code, and check your work with `cargo
+//! test -p chapter-10`.
 //!
-//! RFC 6455 section 4: a WebSocket connection starts as an HTTP/1.1 request that asks to
-//! upgrade, and becomes a WebSocket when the server answers 101 Switching Protocols. The
-//! request is read with chapter 9's parser, `http_head` (see this crate's Cargo.toml).
-//! Everything is sans-I/O except `blocking.rs`, which wires it to a stream.
+//! RFC 6455 section 4: a WebSocket connection starts as an HTTP/1.1 request
+//! that asks to upgrade, and becomes a WebSocket when the server answers 101
+//! Switching Protocols. The request is read with chapter 9's parser,
+//! `http_head` (see this crate's Cargo.toml). Everything is sans-I/O except
+//! `blocking.rs`, which wires it to a stream.
 //!
 //! | file           | exercises                                       |
 //! |----------------|-------------------------------------------------|

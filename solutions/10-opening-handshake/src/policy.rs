@@ -1,13 +1,17 @@
-//! The two choices a server makes about a valid request: which subprotocol to speak, and
-//! whether the page that asked may connect at all.
+//! The two choices a server makes about a valid request: which subprotocol to
+//! speak, and whether the page that asked may connect at all.
 
 // ANCHOR: choose_subprotocol
 /// Exercise 10.3: the subprotocol to speak (RFC 6455 section 4.2.2, item 5.4).
 ///
-/// `supported` is the server's list, its favourite first; `offered` is the client's. The
-/// answer is the first of the server's that the client offered, compared exactly. `None`
-/// when they share none: the connection then goes ahead without a subprotocol.
-pub fn choose_subprotocol(offered: &[String], supported: &[String]) -> Option<String> {
+/// `supported` is the server's list, its favourite first; `offered` is the
+/// client's. The answer is the first of the server's that the client offered,
+/// compared exactly. `None` when they share none: the connection then goes
+/// ahead without a subprotocol.
+pub fn choose_subprotocol(
+    offered: &[String],
+    supported: &[String],
+) -> Option<String> {
     // BEGIN SOLUTION: find the first entry of supported that offered contains
     supported
         .iter()
@@ -31,11 +35,12 @@ pub enum Origins {
 impl Origins {
     /// Exercise 10.3: may a request with this `Origin` header connect?
     ///
-    /// `Any` allows everything. `Only` allows an origin in its list, compared without
-    /// regard to ASCII case, and a request with no `Origin` at all: browsers always send
-    /// one, so such a request comes from a program, which could send any Origin it likes.
+    /// `Any` allows everything. `Only` allows an origin in its list, compared
+    /// without regard to ASCII case, and a request with no `Origin` at all:
+    /// browsers always send one, so such a request comes from a program, which
+    /// could send any Origin it likes.
     pub fn allows(&self, origin: Option<&str>) -> bool {
-        // BEGIN SOLUTION: Any or no Origin is allowed; otherwise look for the origin in the list, ignoring case
+        // BEGIN SOLUTION: Any or no Origin allowed; else find it, ignoring case
         match (self, origin) {
             (Origins::Any, _) | (_, None) => true,
             (Origins::Only(allowed), Some(origin)) => allowed

@@ -37,17 +37,19 @@ pub enum HeaderRead {
 ///  then:   4 bytes of masking key if MASK is set
 /// ```
 ///
-/// Reports an error as soon as the bytes that prove it are there: a reserved opcode from the
-/// first byte alone, a 64-bit length with its top bit set once its 8 bytes have arrived.
-/// Until the header is complete, says how many more bytes it needs at least. Never reads
-/// past the header, and accepts a length that did not need its 16 or 64 bits.
+/// Reports an error as soon as the bytes that prove it are there: a reserved
+/// opcode from the first byte alone, a 64-bit length with its top bit set once
+/// its 8 bytes have arrived. Until the header is complete, says how many more
+/// bytes it needs at least. Never reads past the header, and accepts a length
+/// that did not need its 16 or 64 bits.
 pub fn parse_header(input: &[u8]) -> Result<HeaderRead, FrameError> {
-    // BEGIN SOLUTION: byte 0, byte 1, the extended length, the masking key; NeedMore while any is missing
+    // BEGIN SOLUTION: bytes 0 and 1, length, key; NeedMore while any is missing
     let Some(&first) = input.first() else {
         return Ok(HeaderRead::NeedMore(2));
     };
     let bits = first & 0x0F;
-    let opcode = OpCode::from_u8(bits).ok_or(FrameError::ReservedOpcode(bits))?;
+    let opcode =
+        OpCode::from_u8(bits).ok_or(FrameError::ReservedOpcode(bits))?;
     let Some(&second) = input.get(1) else {
         return Ok(HeaderRead::NeedMore(1));
     };
@@ -65,7 +67,9 @@ pub fn parse_header(input: &[u8]) -> Result<HeaderRead, FrameError> {
     };
     let payload_len = match *extended {
         [a, b] => u64::from(u16::from_be_bytes([a, b])),
-        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        [a, b, c, d, e, f, g, h] => {
+            u64::from_be_bytes([a, b, c, d, e, f, g, h])
+        }
         _ => u64::from(second & 0x7F),
     };
     if payload_len >> 63 != 0 {

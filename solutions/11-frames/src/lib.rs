@@ -1,7 +1,8 @@
 //! Chapter 11: Frames.
 //!
-//! Read `book/src/ch11-frames.md`, replace each `todo` placeholder in the files of this crate with
-//! your code, and check your work with `cargo test -p chapter-11`. The exercises, in order:
+//! Read `book/src/ch11-frames.md`, replace each `todo` placeholder in the files
+//! of this crate with your code, and check your work with `cargo test -p
+//! chapter-11`. The exercises, in order:
 //!
 //! | exercise | file         | what                                           |
 //! |----------|--------------|------------------------------------------------|
@@ -14,8 +15,8 @@
 //! | 11.7     | `decode.rs`  | the rules a header must follow                 |
 //! | 11.8     | `decode.rs`  | a whole frame from a buffer                    |
 //!
-//! Everything here is sans-I/O: bytes in, frames out, and the other way round. No socket
-//! appears in this chapter; chapter 13 connects the codec to one.
+//! Everything here is sans-I/O: bytes in, frames out, and the other way round.
+//! No socket appears in this chapter; chapter 13 connects the codec to one.
 
 mod decode;
 mod encode;

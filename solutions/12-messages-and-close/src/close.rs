@@ -1,53 +1,32 @@
 //! Exercise 12.2: close frames (RFC 6455 sections 5.5.1 and 7.4).
 //!
-//! A close frame's payload is empty, or a 2-byte status code (big-endian) followed by a
-//! reason in UTF-8. Which codes may travel on the wire is decided by section 7.4.
+//! A close frame's payload is empty, or a 2-byte status code (big-endian)
+//! followed by a reason in UTF-8. Which codes may travel on the wire is decided
+//! by section 7.4.
 
+use crate::code;
 use crate::error::ProtocolError;
-
-/// Status codes of RFC 6455 section 7.4.1 (and 7.4.2 for the ranges) by name.
-pub mod code {
-    /// The purpose of the connection is fulfilled.
-    pub const NORMAL: u16 = 1000;
-    /// The endpoint goes away: a server shutting down, a browser leaving the page.
-    pub const GOING_AWAY: u16 = 1001;
-    /// The peer broke the protocol.
-    pub const PROTOCOL_ERROR: u16 = 1002;
-    /// A kind of data the endpoint cannot take (say, binary to a text-only endpoint).
-    pub const UNSUPPORTED_DATA: u16 = 1003;
-    /// Reserved, never sent: what the application sees when a close frame had no code.
-    pub const NO_STATUS_RECEIVED: u16 = 1005;
-    /// Reserved, never sent: what the application sees when the connection dropped
-    /// without any close frame.
-    pub const ABNORMAL_CLOSURE: u16 = 1006;
-    /// A message's data does not match its type: a text message that is not UTF-8.
-    pub const INVALID_DATA: u16 = 1007;
-    /// The message breaks the endpoint's policy (a generic code).
-    pub const POLICY_VIOLATION: u16 = 1008;
-    /// A message too big to process.
-    pub const MESSAGE_TOO_BIG: u16 = 1009;
-    /// The server met an unexpected condition.
-    pub const INTERNAL_ERROR: u16 = 1011;
-}
 
 /// What a close frame says: why the peer closes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CloseFrame {
-    /// The status code; [`code::NO_STATUS_RECEIVED`] (1005) when the payload was empty.
+    /// The status code; [`code::NO_STATUS_RECEIVED`] (1005) when the payload
+    /// was empty.
     pub code: u16,
-    /// Text for people, maybe empty. Never longer than 123 bytes: a control frame's payload
-    /// is at most 125 bytes and the code takes 2.
+    /// Text for people, maybe empty. Never longer than 123 bytes: a control
+    /// frame's payload is at most 125 bytes and the code takes 2.
     pub reason: String,
 }
 
 // ANCHOR: is_valid_close_code
 /// Exercise 12.2: may `code` appear in a close frame on the wire?
 ///
-/// RFC 6455 section 7.4: 1000-1003 and 1007-1014 are defined (7.4.1, and the IANA registry
-/// since), 3000-4999 belong to libraries and applications (7.4.2). 1004 is reserved, 1005,
-/// 1006 and 1015 are reserved for reporting only, and everything else is unassigned.
+/// RFC 6455 section 7.4: 1000-1003 and 1007-1014 are defined (7.4.1, and the
+/// IANA registry since), 3000-4999 belong to libraries and applications
+/// (7.4.2). 1004 is reserved, 1005, 1006 and 1015 are reserved for reporting
+/// only, and everything else is unassigned.
 pub fn is_valid_close_code(code: u16) -> bool {
-    // BEGIN SOLUTION: true for 1000-1003, 1007-1014 and 3000-4999, false for every other code
+    // BEGIN SOLUTION: true for 1000-1003, 1007-1014 and 3000-4999 only
     matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
     // END SOLUTION
 }
@@ -58,9 +37,12 @@ pub fn is_valid_close_code(code: u16) -> bool {
 ///
 /// - empty: no code given, reported as 1005 with an empty reason;
 /// - 1 byte: a protocol error (half a code);
-/// - otherwise a code that [`is_valid_close_code`] accepts, then a UTF-8 reason.
-pub fn parse_close_payload(payload: &[u8]) -> Result<CloseFrame, ProtocolError> {
-    // BEGIN SOLUTION: 0 bytes -> 1005; 1 byte -> CloseTooShort; else a valid big-endian code and a UTF-8 reason
+/// - otherwise a code that [`is_valid_close_code`] accepts, then a
+///   UTF-8 reason.
+pub fn parse_close_payload(
+    payload: &[u8],
+) -> Result<CloseFrame, ProtocolError> {
+    // BEGIN SOLUTION: [] is 1005, [_] too short, else a valid code and UTF-8 reason
     let (code, reason) = match payload {
         [] => {
             return Ok(CloseFrame {
@@ -74,7 +56,8 @@ pub fn parse_close_payload(payload: &[u8]) -> Result<CloseFrame, ProtocolError> 
     if !is_valid_close_code(code) {
         return Err(ProtocolError::InvalidCloseCode(code));
     }
-    let reason = std::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8)?;
+    let reason =
+        std::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8)?;
     Ok(CloseFrame {
         code,
         reason: reason.to_string(),
@@ -83,8 +66,8 @@ pub fn parse_close_payload(payload: &[u8]) -> Result<CloseFrame, ProtocolError> 
 }
 // ANCHOR_END: parse_close_payload
 
-/// The payload of a close frame we send: the code, big-endian, then the reason. Code 1005
-/// means "no code" and gives an empty payload (section 7.1.5).
+/// The payload of a close frame we send: the code, big-endian, then the reason.
+/// Code 1005 means "no code" and gives an empty payload (section 7.1.5).
 pub fn encode_close_payload(code: u16, reason: &str) -> Vec<u8> {
     if code == code::NO_STATUS_RECEIVED {
         return Vec::new();

@@ -1,9 +1,10 @@
 //! Exercise 12.1: UTF-8 validation for a text message that arrives in pieces.
 //!
-//! A text message may be split into frames anywhere, even inside a code point: "é" is the
-//! two bytes `c3 a9`, and one frame may end after `c3`. The validator keeps those first
-//! bytes until the rest arrives, and reports invalid UTF-8 as soon as the bytes that prove
-//! it have been fed, not at the end of the message (RFC 6455 section 8.1).
+//! A text message may be split into frames anywhere, even inside a code point:
+//! "é" is the two bytes `c3 a9`, and one frame may end after `c3`. The
+//! validator keeps those first bytes until the rest arrives, and reports
+//! invalid UTF-8 as soon as the bytes that prove it have been fed, not at the
+//! end of the message (RFC 6455 section 8.1).
 
 use std::fmt;
 
@@ -23,8 +24,9 @@ impl std::error::Error for InvalidUtf8 {}
 /// Checks UTF-8 text fed piece by piece.
 #[derive(Clone, Debug, Default)]
 pub struct Utf8Validator {
-    /// The first bytes of a code point whose last bytes have not been fed yet. A code point
-    /// has at most 4 bytes, so at most 3 wait here; `waiting` says how many.
+    /// The first bytes of a code point whose last bytes have not been fed yet.
+    /// A code point has at most 4 bytes, so at most 3 wait here; `waiting` says
+    /// how many.
     partial: [u8; 4],
     waiting: usize,
 }
@@ -38,14 +40,15 @@ impl Utf8Validator {
     // ANCHOR: feed
     /// Exercise 12.1: check the next piece of the text.
     ///
-    /// `Err` as soon as the bytes fed so far cannot be the start of valid UTF-8; `Ok` while
-    /// they still can, including when `bytes` ends in the middle of a code point.
+    /// `Err` as soon as the bytes fed so far cannot be the start of valid
+    /// UTF-8; `Ok` while they still can, including when `bytes` ends in the
+    /// middle of a code point.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InvalidUtf8> {
-        // BEGIN SOLUTION: finish the code point left from the last piece, check the rest with std::str::from_utf8, keep an unfinished tail
+        // BEGIN SOLUTION: finish the waiting code point, check the rest, keep a tail
         let mut rest = bytes;
         if self.waiting > 0 {
-            // Put the waiting bytes and the first new ones side by side, and let std judge
-            // them: at most 4 bytes, so this costs nothing.
+            // Put the waiting bytes and the first new ones side by side, and
+            // let std judge them: at most 4 bytes, so this costs nothing.
             let have = self.waiting;
             let take = rest.len().min(4 - have);
             let mut window = self.partial;
@@ -61,7 +64,8 @@ impl Utf8Validator {
                     self.waiting = have + take;
                     return Ok(());
                 }
-                // Complete, and a new unfinished one starts after it: check from there.
+                // Complete, and a new unfinished one starts after it: check
+                // from there.
                 Err(e) => rest = &rest[e.valid_up_to() - have..],
             }
             self.waiting = 0;
@@ -69,7 +73,8 @@ impl Utf8Validator {
         match std::str::from_utf8(rest) {
             Ok(_) => Ok(()),
             Err(e) if e.error_len().is_some() => Err(InvalidUtf8),
-            // The piece ends inside a code point: keep its first bytes for the next piece.
+            // The piece ends inside a code point: keep its first bytes for the
+            // next piece.
             Err(e) => {
                 let tail = &rest[e.valid_up_to()..];
                 self.partial[..tail.len()].copy_from_slice(tail);
@@ -82,10 +87,10 @@ impl Utf8Validator {
     // ANCHOR_END: feed
 
     // ANCHOR: finish
-    /// Exercise 12.1: the text has ended. `Err` if it ended inside a code point. Either way
-    /// the validator is ready for the next text.
+    /// Exercise 12.1: the text has ended. `Err` if it ended inside a code
+    /// point. Either way the validator is ready for the next text.
     pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
-        // BEGIN SOLUTION: Err if bytes of a code point are still waiting; reset for the next text
+        // BEGIN SOLUTION: Err if bytes still wait; reset for the next text
         let complete = self.waiting == 0;
         self.waiting = 0;
         if complete { Ok(()) } else { Err(InvalidUtf8) }
