@@ -100,7 +100,7 @@ fn echo_client(addr: SocketAddr) -> TcpStream {
 
 #[test]
 fn serve_echoes_while_another_client_is_silent() {
-    let server = start(|listener| async move {
+    let server = start("echo::serve", TASKS, |listener| async move {
         let _ = echo::serve(listener).await;
     });
     // The first client connects and says nothing: its task waits, the server must not.
@@ -116,7 +116,7 @@ fn serve_echoes_while_another_client_is_silent() {
 
 #[test]
 fn serve_echoes_fifty_clients_at_once() {
-    let server = start(|listener| async move {
+    let server = start("echo::serve", TASKS, |listener| async move {
         let _ = echo::serve(listener).await;
     });
     let mut clients: Vec<TcpStream> = (0..50).map(|_| echo_client(server.addr)).collect();
@@ -144,7 +144,7 @@ fn serve_echoes_fifty_clients_at_once() {
 #[test]
 fn echo_returns_when_the_peer_closes() {
     let (result, got) = mpsc::channel();
-    let server = start(move |listener| async move {
+    let server = start("echo::echo", TASKS, move |listener| async move {
         let (stream, _) = listener.accept().await.expect("accept the test client");
         let _ = result.send(echo::echo(stream).await.map_err(|e| e.to_string()));
     });
@@ -352,7 +352,7 @@ fn one_connection(
 ) {
     let (tell, told) = watch::channel(false);
     let (ended, ending) = mpsc::channel();
-    let server = start(move |listener| async move {
+    let server = start("shout::connection", SELECT, move |listener| async move {
         let (stream, _) = listener.accept().await.expect("accept the test client");
         let result = shout::connection(stream, idle, told).await;
         let _ = ended.send(result.map_err(|e| e.to_string()));
@@ -473,7 +473,7 @@ fn shout_server(
 ) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (report, reported) = mpsc::channel();
-    let server = start(move |listener| async move {
+    let server = start("shout::serve", SHUTDOWN, move |listener| async move {
         let stop = async move {
             let _ = stopped.await;
         };
@@ -589,7 +589,7 @@ fn serve_aborts_a_stuck_connection_after_the_grace_period() {
 // ---------------------------------------------------------------- 8.6 Chat
 
 fn chat_room(capacity: usize) -> serving::Running {
-    start(move |listener| async move {
+    start("chat::member", CHAT, move |listener| async move {
         let (room, _) = broadcast::channel(capacity);
         let mut id = 0;
         while let Ok((stream, _)) = listener.accept().await {

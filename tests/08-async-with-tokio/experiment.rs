@@ -8,37 +8,33 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
 use std::time::Duration;
 
 use chapter_8::experiment::{self, Model, Plan, hold_and_measure, pool, pool_size};
+use support::background::Background;
 use support::{Book, Section, deadline, expect_eq, expect_ok};
 
 const BOOK: Book = Book::page("ch08-async-with-tokio.md");
 const POOL: Section = BOOK.section("8.7 A pool of 2 × cores + 1 workers");
 
-/// A server on a loopback port, stopped when this value is dropped.
+/// A server on a loopback port, stopped when this value is dropped: the stop
+/// flag is set and the server's thread joined (see `support::background`).
 struct Serving {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    _server: Background<()>,
 }
 
-impl Drop for Serving {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-fn serving(run: impl FnOnce(TcpListener, Arc<AtomicBool>) + Send + 'static) -> Serving {
+fn serving(what: &str, run: impl FnOnce(TcpListener, Arc<AtomicBool>) + Send + 'static) -> Serving {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test listener");
     let addr = listener.local_addr().expect("the listener's address");
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    thread::Builder::new()
-        .name("test server".into())
-        .spawn(move || run(listener, flag))
-        .expect("start the test server's thread");
-    Serving { addr, stop }
+    let ask = move || stop.store(true, Ordering::Relaxed);
+    let server = Background::start(what, POOL, move || run(listener, flag), ask);
+    Serving {
+        addr,
+        _server: server,
+    }
 }
 
 fn client(addr: SocketAddr, patience: Duration) -> TcpStream {
@@ -66,7 +62,7 @@ fn echoed(stream: &mut TcpStream, message: &str) -> Option<String> {
 #[test]
 fn pool_serves_only_as_many_clients_as_it_has_workers() {
     let workers = 3;
-    let server = serving(move |listener, stop| {
+    let server = serving("pool", move |listener, stop| {
         let _ = pool(listener, workers, stop);
     });
     let patience = Duration::from_millis(700);
@@ -117,7 +113,7 @@ fn pool_serves_only_as_many_clients_as_it_has_workers() {
 #[test]
 fn every_model_echoes_every_client() {
     for model in Model::ALL {
-        let server = serving(move |listener, stop| {
+        let server = serving(model.name(), move |listener, stop| {
             let _ = experiment::serve(model, listener, stop);
         });
         // Fewer clients than the pool has workers, so that every model answers all.
@@ -166,7 +162,7 @@ fn quick_plan(connections: usize) -> Plan {
 
 #[test]
 fn the_experiment_counts_only_the_pools_workers_as_answered() {
-    let server = serving(|listener, stop| {
+    let server = serving("the pool model", |listener, stop| {
         let _ = experiment::serve(Model::Pool, listener, stop);
     });
     let connections = pool_size() + 3;
@@ -188,7 +184,7 @@ fn the_experiment_counts_only_the_pools_workers_as_answered() {
 
 #[test]
 fn the_experiment_counts_every_tokio_connection_as_answered() {
-    let server = serving(|listener, stop| {
+    let server = serving("the tokio model", |listener, stop| {
         let _ = experiment::serve(Model::Tokio, listener, stop);
     });
     let connections = 60;

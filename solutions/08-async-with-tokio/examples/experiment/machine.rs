@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// A server process's memory, threads and CPU time, read from `/proc/<pid>`
-/// (Linux).
+/// (Linux; elsewhere every field is `None`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Usage {
     /// Resident set size: the memory the process really uses, in KiB.
@@ -38,36 +38,46 @@ fn cpu_time(pid: u32) -> Option<Duration> {
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // `rest` starts at field 3, so field 14 is at index 11.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()?
-        + fields.get(12)?.parse::<u64>().ok()?;
-    // SAFETY: sysconf only reads a configuration value.
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    let per_second = u64::try_from(per_second).ok().filter(|&t| t > 0)?;
-    Some(Duration::from_secs_f64(ticks as f64 / per_second as f64))
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    let per_second = ticks_per_second().filter(|&t| t > 0)?;
+    Some(Duration::from_secs_f64(
+        (user + system) as f64 / per_second as f64,
+    ))
+}
+
+#[cfg(unix)]
+fn ticks_per_second() -> Option<u64> {
+    Some(rustix::param::clock_ticks_per_second())
+}
+
+#[cfg(not(unix))]
+fn ticks_per_second() -> Option<u64> {
+    None
 }
 
 /// Raises this process's soft limit on open files to its hard limit (children
 /// inherit it) and returns the soft limit now in force.
+#[cfg(unix)]
 pub fn raise_fd_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    // `None` means unlimited; the number is what a report can print.
+    let raised = Rlimit {
+        current: limit.maximum,
+        maximum: limit.maximum,
     };
-    // SAFETY: getrlimit and setrlimit read and write the struct we pass,
-    // nothing else.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 1024;
-        }
-        let wanted = libc::rlimit {
-            rlim_cur: limit.rlim_max,
-            rlim_max: limit.rlim_max,
-        };
-        if libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0 {
-            limit = wanted;
-        }
-    }
-    limit.rlim_cur
+    let now = match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => raised,
+        Err(_) => limit,
+    };
+    now.current.unwrap_or(u64::MAX)
+}
+
+#[cfg(not(unix))]
+pub fn raise_fd_limit() -> u64 {
+    // Windows has no such limit on sockets; the experiment scales nothing down.
+    u64::MAX
 }
 
 /// One line about where the figures come from.
@@ -80,6 +90,7 @@ pub fn describe(fd_limit: u64) -> String {
         .map(|q| format!(", accept queue at most {}", q.trim()))
         .unwrap_or_default();
     format!(
-        "machine: {cores} cores, {kernel}, open files per process {fd_limit}{queue}"
+        "machine: {cores} cores, {kernel}, \
+         open files per process {fd_limit}{queue}"
     )
 }
