@@ -41,6 +41,6 @@ pub async fn member(
     id: u64,
     room: broadcast::Sender<Said>,
 ) -> io::Result<()> {
-    todo!("subscribe; select! between read_line (to the room) and recv (to you)")
+    todo!("subscribe; select! between read_line and recv from the room")
 }
 // ANCHOR_END: member

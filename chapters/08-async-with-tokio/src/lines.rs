@@ -30,7 +30,7 @@ pub async fn read_line<R>(
 where
     R: AsyncBufRead + Unpin,
 {
-    todo!("read_until b'\\n' through take(max + 1 - pending.len()), then sort out")
+    todo!("read_until b'\\n' through take(room), then sort out what came")
 }
 // ANCHOR_END: read_line
 

@@ -66,6 +66,6 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
     grace: Duration,
 ) -> Stopped {
-    todo!("accept into a JoinSet until stop; close, tell, wait up to grace, abort")
+    todo!("accept into a JoinSet until stop; close, tell, wait, abort")
 }
 // ANCHOR_END: serve

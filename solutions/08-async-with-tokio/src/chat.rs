@@ -41,7 +41,7 @@ pub async fn member(
     id: u64,
     room: broadcast::Sender<Said>,
 ) -> io::Result<()> {
-    // BEGIN SOLUTION: subscribe; select! between read_line (to the room) and recv (to you)
+    // BEGIN SOLUTION: subscribe; select! between read_line and recv from the room
     // Subscribe first: the member hears every line said from now on.
     let mut heard = room.subscribe();
     let (reading, mut writer) = stream.into_split();

@@ -30,7 +30,7 @@ pub async fn read_line<R>(
 where
     R: AsyncBufRead + Unpin,
 {
-    // BEGIN SOLUTION: read_until b'\n' through take(max + 1 - pending.len()), then sort out
+    // BEGIN SOLUTION: read_until b'\n' through take(room), then sort out what came
     // Never more than one byte past the limit, however long the peer's line is.
     let room = (max + 1).saturating_sub(pending.len()) as u64;
     // read_until appends as it goes: cancelled, it leaves what it read in

@@ -93,7 +93,7 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
     grace: Duration,
 ) -> Stopped {
-    // BEGIN SOLUTION: accept into a JoinSet until stop; close, tell, wait up to grace, abort
+    // BEGIN SOLUTION: accept into a JoinSet until stop; close, tell, wait, abort
     let (tell, told) = watch::channel(false);
     let mut tasks = JoinSet::new();
     tokio::pin!(stop);
