@@ -7,7 +7,6 @@
 
 mod blocking;
 mod client;
-mod mio_echo;
 mod pool;
 
 use std::io;
@@ -82,7 +81,7 @@ pub fn serve(
     match model {
         Model::Pool => pool(listener, pool_size(), stop),
         Model::ThreadPerConnection => thread_per_connection(listener, stop),
-        Model::Mio => mio_echo::serve_echo(listener, stop),
+        Model::Mio => event_loop::serve_echo(listener, stop),
         Model::Tokio => serve_tokio(listener, stop),
     }
 }
