@@ -78,7 +78,8 @@ pub fn mutants(root: &Path, chapter: &Chapter, from: Option<&Path>) -> Result<()
 
 /// Runs `cargo mutants -p solution-N`, its output in `target/workbook/mutants-N`.
 fn run(root: &Path, chapter: &Chapter) -> Result<PathBuf, String> {
-    let installed = Command::new("cargo")
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let installed = Command::new(&cargo)
         .args(["mutants", "--version"])
         .current_dir(root)
         .output()
@@ -91,7 +92,7 @@ fn run(root: &Path, chapter: &Chapter) -> Result<PathBuf, String> {
     let output = crate::runs::state_dir(root).join(format!("mutants-{}", chapter.number));
     let package = chapter.solution_package();
     eprintln!("cargo mutants --package {package} (this takes minutes) ...");
-    let status = Command::new("cargo")
+    let status = Command::new(&cargo)
         .args(["mutants", "--package", &package, "--no-shuffle", "--output"])
         .arg(&output)
         .current_dir(root)
