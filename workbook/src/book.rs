@@ -65,11 +65,7 @@ pub fn chapter_problems(root: &Path, manifest: &Manifest, only: Option<u32>) -> 
 /// Every exercise's section must be a heading of its chapter's page, and the page must
 /// show every hint level `cargo workbook check` can show.
 fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
-    let headings: Vec<&str> = page
-        .lines()
-        .filter(|l| l.starts_with('#'))
-        .map(|l| l.trim_start_matches('#').trim())
-        .collect();
+    let headings = headings(page);
     let page_words = words(page);
     let mut problems = Vec::new();
     for exercise in &chapter.exercises {
@@ -91,6 +87,26 @@ fn section_problems(chapter: &Chapter, page: &str) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The headings of a page (`## 4.1 Reading`), without their `#`s. Lines inside fenced
+/// code blocks are code, even when they start with `#` (`#[derive(Debug)]`).
+pub fn headings(page: &str) -> Vec<&str> {
+    let mut fence: Option<&str> = None;
+    let mut found = Vec::new();
+    for line in page.lines() {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(marker)) => fence = Some(marker),
+            (Some(open), Some(marker)) if open == marker => fence = None,
+            (None, None) if line.starts_with('#') => {
+                found.push(line.trim_start_matches('#').trim());
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Text with every run of white space made one space, so line breaks do not matter.
@@ -246,6 +262,12 @@ mod tests {
                 ("2. Two".into(), String::new()),
             ]
         );
+    }
+
+    #[test]
+    fn headings_skip_fenced_code() {
+        let page = "# 1. One\n\n```rust\n#[derive(Debug)]\n# hidden line\n```\n## 1.1 Two\n~~~\n# not either\n~~~\n";
+        assert_eq!(headings(page), vec!["1. One", "1.1 Two"]);
     }
 
     #[test]

@@ -12,6 +12,21 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+/// Building a chapter's tests (or running a tool) may take this long on a cold two-core
+/// machine.
+pub const BUILD_LIMIT: Duration = Duration::from_secs(900);
+/// Running one chapter's tests, once built. Every test that waits has a deadline of a few
+/// seconds, so a chapter still running after this has a test that never ends.
+pub const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// [`RUN_LIMIT`], or `WORKBOOK_RUN_LIMIT` seconds (the command's own tests use a short one).
+pub fn run_limit() -> Duration {
+    std::env::var("WORKBOOK_RUN_LIMIT")
+        .ok()
+        .and_then(|seconds| seconds.parse().ok())
+        .map_or(RUN_LIMIT, Duration::from_secs)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Passed,
@@ -36,7 +51,7 @@ impl Run {
 }
 
 /// `cargo test -p PACKAGE`, every test run even after a failure, stopped after `limit`.
-pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
+pub fn run(root: &Path, package: &str, limit: Duration, env: &[(&str, &Path)]) -> Run {
     let args = [
         "test",
         "--package",
@@ -45,7 +60,7 @@ pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
         "--color",
         "never",
     ];
-    let output = match cargo(root, &args, &["--color", "never"], limit) {
+    let output = match cargo_with_env(root, &args, &["--color", "never"], limit, env) {
         Ok(output) => output,
         Err(broken) => {
             return Run {
@@ -71,14 +86,15 @@ pub fn run(root: &Path, package: &str, limit: Duration) -> Run {
     run
 }
 
-/// Builds a package's tests (slow the first time), then runs them under `run_limit`: a
-/// test that hangs is stopped after `run_limit`, however long the build took.
-pub fn build_and_run(
-    root: &Path,
-    package: &str,
-    build_limit: Duration,
-    run_limit: Duration,
-) -> Run {
+/// Builds a package's tests (slow the first time, up to [`BUILD_LIMIT`]), then runs them
+/// under [`run_limit`]: a test that hangs is stopped then, however long the build took.
+pub fn build_and_run(root: &Path, package: &str) -> Run {
+    build_and_run_with_env(root, package, &[])
+}
+
+/// [`build_and_run`] with extra environment variables for the test run.
+pub fn build_and_run_with_env(root: &Path, package: &str, env: &[(&str, &Path)]) -> Run {
+    let build_limit = BUILD_LIMIT;
     let build = cargo(
         root,
         &["test", "--package", package, "--no-run"],
@@ -95,7 +111,7 @@ pub fn build_and_run(
             "`cargo test -p {package}` does not build:\n{}",
             tail(&output.stderr, 25)
         ),
-        Ok(_) => return run(root, package, run_limit),
+        Ok(_) => return run(root, package, run_limit(), env),
     };
     Run {
         broken: Some(broken),
@@ -135,6 +151,17 @@ pub fn cargo(
     test_args: &[&str],
     limit: Duration,
 ) -> Result<Output, String> {
+    cargo_with_env(root, args, test_args, limit, &[])
+}
+
+/// [`cargo`] with extra environment variables.
+pub fn cargo_with_env(
+    root: &Path,
+    args: &[&str],
+    test_args: &[&str],
+    limit: Duration,
+    env: &[(&str, &Path)],
+) -> Result<Output, String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .args(args)
@@ -145,6 +172,7 @@ pub fn cargo(
         // leave `.snap.new` files in the reader's tree.
         .env("RUST_BACKTRACE", "0")
         .env("INSTA_UPDATE", "no")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

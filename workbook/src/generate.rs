@@ -14,6 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::layout;
+use crate::manifest::Chapter;
+
 const BEGIN: &str = "// BEGIN SOLUTION";
 const END: &str = "// END SOLUTION";
 
@@ -82,31 +85,9 @@ pub fn task_count(solution: &str) -> usize {
         .count()
 }
 
-/// Every `.rs` file under `dir`, as paths relative to it, sorted.
-pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    collect(dir, dir, &mut files);
-    files.sort();
-    files
-}
-
-fn collect(base: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(base, &path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path.strip_prefix(base).unwrap().to_path_buf());
-        }
-    }
-}
-
 /// The exercise sources a chapter should have: (path relative to `src/`, text).
 pub fn expected_exercise_files(solution_src: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    rust_files(solution_src)
+    layout::rust_files(solution_src)
         .into_iter()
         .map(|relative| {
             let path = solution_src.join(&relative);
@@ -117,6 +98,105 @@ pub fn expected_exercise_files(solution_src: &Path) -> Result<Vec<(PathBuf, Stri
             Ok((relative, exercise))
         })
         .collect()
+}
+
+/// The line of the solution's `[lib]` table that only the solution needs.
+const LIB_COMMENT: &str =
+    "# Same library name as the reader's crate, so one set of tests compiles against both.";
+
+/// What the chapter crate has instead of the solution's `[lints] workspace = true`. Cargo
+/// does not let a crate add to the workspace's lints, so they are spelled out here.
+const CHAPTER_LINTS: &str = "[lints.rust]
+# Like the solutions (the workspace's lints): no exercise needs unsafe code.
+unsafe_code = \"forbid\"
+# An unsolved exercise leaves imports, parameters and helpers unused. That is expected
+# while you work, so the compiler does not warn about it here.
+unused = \"allow\"
+";
+
+/// The chapter crate's `Cargo.toml`, made from the solution's: the package name and
+/// description, no `doc = false`, paths that point back into the solution's folder, and
+/// lints that allow what an unsolved exercise leaves unused.
+///
+/// `single_file`: the exercises are all in `src/lib.rs` (the description says so).
+pub fn chapter_manifest(
+    solution: &str,
+    number: u32,
+    slug: &str,
+    single_file: bool,
+) -> Result<String, String> {
+    let solution_name = format!("name = \"solution-{number}\"");
+    let prefix = format!("description = \"Reference solution for chapter {number}: ");
+    let mut out = String::with_capacity(solution.len());
+    let (mut named, mut described, mut linted) = (false, false, false);
+    let mut table = "";
+    let mut lines = solution.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with('[') {
+            table = line.trim();
+        }
+        if table == "[package]" && line == solution_name && !named {
+            named = true;
+            out.push_str(&format!("name = \"chapter-{number}\"\n"));
+        } else if let Some(topic) = line
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".\""))
+            .filter(|_| table == "[package]")
+        {
+            described = true;
+            let files = if single_file {
+                "src/lib.rs"
+            } else {
+                "the files under src/"
+            };
+            out.push_str(&format!(
+                "description = \"Chapter {number}: {topic}. Your exercises: edit {files}.\"\n"
+            ));
+        } else if table == "[lib]" && (line == LIB_COMMENT || line == "doc = false") {
+            // Only the solution needs these.
+        } else if let Some(path) = line
+            .strip_prefix("path = \"")
+            .filter(|path| !path.starts_with("../"))
+        {
+            out.push_str(&format!("path = \"../../solutions/{slug}/{path}\n"));
+        } else if line == "[lints]" && lines.peek() == Some(&"workspace = true") {
+            lines.next();
+            linted = true;
+            out.push_str(CHAPTER_LINTS);
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let missing = [
+        (named, format!("`{solution_name}` in [package]")),
+        (described, format!("`{prefix}<topic>.\"` in [package]")),
+        (linted, "`[lints]` with `workspace = true`".to_string()),
+    ];
+    let missing: Vec<String> = missing
+        .into_iter()
+        .filter(|(found, _)| !found)
+        .map(|(_, what)| what)
+        .collect();
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "solutions/{slug}/Cargo.toml: the chapter's Cargo.toml is made from it, and it \
+             lacks {}",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// The chapter crate's `Cargo.toml` as [`chapter_manifest`] makes it from the solution's.
+pub fn expected_chapter_manifest(chapter: &Chapter, root: &Path) -> Result<String, String> {
+    let solution_dir = chapter.solution_dir(root);
+    let path = solution_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let single_file = layout::rust_files(&solution_dir.join("src")) == [PathBuf::from("lib.rs")];
+    chapter_manifest(&text, chapter.number, &chapter.slug, single_file)
 }
 
 #[cfg(test)]
@@ -167,6 +247,71 @@ mod tests {
             exercise_from_solution("// BEGIN SOLUTIONS\n// END SOLUTION\n"),
             Err("line 1: write `// BEGIN SOLUTION: task` with a colon".into())
         );
+    }
+
+    const SOLUTION_MANIFEST: &str = r#"[package]
+name = "solution-3"
+description = "Reference solution for chapter 3: echo."
+version = "0.1.0"
+
+[lib]
+# Same library name as the reader's crate, so one set of tests compiles against both.
+name = "chapter_3"
+doc = false
+
+[[example]]
+name = "echo-server"
+path = "examples/echo_server.rs"
+
+[[test]]
+name = "echo"
+path = "../../tests/03-echo/echo.rs"
+
+[lints]
+workspace = true
+"#;
+
+    #[test]
+    fn the_chapter_manifest_is_the_solutions_renamed_with_lints_for_stubs() {
+        let made = chapter_manifest(SOLUTION_MANIFEST, 3, "03-echo", false).unwrap();
+        insta::assert_snapshot!(made, @r#"
+        [package]
+        name = "chapter-3"
+        description = "Chapter 3: echo. Your exercises: edit the files under src/."
+        version = "0.1.0"
+
+        [lib]
+        name = "chapter_3"
+
+        [[example]]
+        name = "echo-server"
+        path = "../../solutions/03-echo/examples/echo_server.rs"
+
+        [[test]]
+        name = "echo"
+        path = "../../tests/03-echo/echo.rs"
+
+        [lints.rust]
+        # Like the solutions (the workspace's lints): no exercise needs unsafe code.
+        unsafe_code = "forbid"
+        # An unsolved exercise leaves imports, parameters and helpers unused. That is expected
+        # while you work, so the compiler does not warn about it here.
+        unused = "allow"
+        "#);
+    }
+
+    #[test]
+    fn a_solution_manifest_without_what_is_replaced_is_refused() {
+        let broken = SOLUTION_MANIFEST
+            .replace("Reference solution for", "Solution of")
+            .replace("[lints]\nworkspace = true\n", "");
+        let problem = chapter_manifest(&broken, 3, "03-echo", true).unwrap_err();
+        assert!(problem.contains("description = "), "{problem}");
+        assert!(
+            problem.contains("`[lints]` with `workspace = true`"),
+            "{problem}"
+        );
+        assert!(!problem.contains("name = "), "{problem}");
     }
 
     #[test]

@@ -9,16 +9,19 @@
 //! cargo workbook verify       maintainers: the whole workbook, as CI checks it
 //! cargo workbook generate N   maintainers: write chapter N's exercises from its solution
 //! cargo workbook mutants N    maintainers: how many mutants of solution-N the tests catch
+//! cargo workbook new N slug "Title"   maintainers: start chapter N, verified from the start
 //! ```
 
 mod book;
 mod cargo_test;
 mod generate;
 mod hints;
+mod layout;
 mod manifest;
 mod mutants;
 mod progress;
 mod runs;
+mod scaffold;
 mod style;
 mod verify;
 mod watch;
@@ -26,17 +29,10 @@ mod watch;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use manifest::{Chapter, Manifest};
 use progress::ChapterResult;
 use style::Style;
-
-/// Building a chapter's tests may be slow the first time on a small machine.
-const BUILD_LIMIT: Duration = Duration::from_secs(900);
-/// Running them is quick: every test that waits has a deadline of a few seconds, so a
-/// chapter still running after this has a test that never ends.
-const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 const USAGE: &str = "usage:
   cargo workbook              your progress in every chapter and the next step
@@ -45,7 +41,9 @@ const USAGE: &str = "usage:
   cargo workbook watch [N]    check chapter N (or the one you work on) at every change; q quits
   cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
   cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does
-  cargo workbook generate [N] maintainers: write the exercise files from the solutions
+  cargo workbook generate [N] maintainers: write the chapter crates from the solutions
+  cargo workbook new N slug \"Title\"
+                              maintainers: start chapter N (solution, tests, page, manifest)
   cargo workbook mutants N [--from DIR]
                               maintainers: run cargo-mutants on solution-N (or read the
                               output in DIR) and list the survivors not explained";
@@ -83,6 +81,7 @@ fn main() -> ExitCode {
             .filter(|c| !c.planned)
             .try_for_each(|c| generate_chapter(&root, c)),
         ["generate", n] => chapter(&manifest, n).and_then(|c| generate_chapter(&root, c)),
+        ["new", n, slug, title] => number(n).and_then(|n| new_chapter(&root, n, slug, title)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -118,14 +117,6 @@ fn workbook_root() -> PathBuf {
     }
 }
 
-/// [`RUN_LIMIT`], or `WORKBOOK_RUN_LIMIT` seconds (the command's own tests use a short one).
-fn run_limit() -> Duration {
-    std::env::var("WORKBOOK_RUN_LIMIT")
-        .ok()
-        .and_then(|seconds| seconds.parse().ok())
-        .map_or(RUN_LIMIT, Duration::from_secs)
-}
-
 fn number(text: &str) -> Result<u32, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a chapter number\n\n{USAGE}"))
@@ -148,13 +139,12 @@ fn run_chapter<'a>(root: &Path, chapter: &'a Chapter, quick: bool) -> ChapterRes
             return run;
         }
         eprintln!("running the tests of chapter {} ...", chapter.number);
-        let package = chapter.exercise_package();
-        let run = cargo_test::build_and_run(root, &package, BUILD_LIMIT, run_limit());
+        let run = cargo_test::build_and_run(root, &chapter.exercise_package());
         // Taken again: the build may have written Cargo.lock.
         runs::keep(root, chapter, &runs::fingerprint(root, chapter), &run);
         run
     });
-    let files = progress::exercise_files(root, chapter);
+    let files = layout::exercise_files(root, chapter);
     ChapterResult {
         chapter,
         run,
@@ -251,7 +241,7 @@ fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> 
             return Ok(());
         }
     }
-    generate_chapter(root, chapter)?;
+    write_exercise_files(root, chapter)?;
     let mut levels = hints::Levels::load(root);
     levels.forget_chapter(chapter.number);
     levels.save();
@@ -259,16 +249,39 @@ fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> 
     Ok(())
 }
 
+/// Scaffolds chapter `n`, then generates its chapter crate as `generate` would.
+fn new_chapter(root: &Path, n: u32, slug: &str, title: &str) -> Result<(), String> {
+    let new = scaffold::NewChapter::new(n, slug, title)?;
+    let written = scaffold::write(root, &new)?;
+    let manifest = Manifest::load(root)?;
+    let chapter = manifest.chapter(n)?;
+    generate_chapter(root, chapter)?;
+    show(&scaffold::next_steps(chapter, &written));
+    Ok(())
+}
+
+/// The chapter crate, made from the solution: its exercise files and its Cargo.toml.
 fn generate_chapter(root: &Path, chapter: &Chapter) -> Result<(), String> {
+    let manifest = generate::expected_chapter_manifest(chapter, root)?;
+    write(&chapter.exercise_dir(root).join("Cargo.toml"), &manifest)?;
+    write_exercise_files(root, chapter)
+}
+
+/// The exercise files only: `reset` leaves the reader's Cargo.toml as it is (the book
+/// suggests changing a dependency there to build on the reader's own earlier chapter).
+fn write_exercise_files(root: &Path, chapter: &Chapter) -> Result<(), String> {
     let files = generate::expected_exercise_files(&chapter.solution_dir(root).join("src"))?;
     let target = chapter.exercise_dir(root).join("src");
     for (relative, text) in files {
-        let path = target.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap())
-            .and_then(|()| std::fs::write(&path, text))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write(&target.join(relative), &text)?;
     }
     Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::create_dir_all(path.parent().unwrap())
+        .and_then(|()| std::fs::write(path, text))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn verify(

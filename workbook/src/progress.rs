@@ -1,10 +1,9 @@
 //! What a reader sees: the progress table, the next step, and one chapter's check.
-//! Everything here is a pure function of the manifest and test results, so the exact
-//! text is snapshot-tested.
+//! Everything here is a pure function of the manifest, the test results and the files
+//! found for each exercise (by `layout`), so the exact text is snapshot-tested.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 use crate::cargo_test::Run;
 use crate::manifest::{Chapter, Exercise};
@@ -396,37 +395,6 @@ fn without_thread_name(message: &str) -> String {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
-}
-
-/// Finds, for each exercise, the source file under the chapter's `src/` that declares its
-/// function, as a path from the workspace root.
-pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String> {
-    let src = chapter.exercise_dir(root).join("src");
-    let sources: Vec<(String, String)> = crate::generate::rust_files(&src)
-        .into_iter()
-        .filter_map(|relative| {
-            let text = std::fs::read_to_string(src.join(&relative)).ok()?;
-            let shown = format!("chapters/{}/src/{}", chapter.slug, relative.display());
-            Some((shown, text))
-        })
-        .collect();
-    chapter
-        .exercises
-        .iter()
-        .flat_map(|exercise| exercise.functions())
-        .filter_map(|function| {
-            // `Decoder::decode` is declared as `fn decode` inside an impl block.
-            let name = function.rsplit("::").next().unwrap_or_default();
-            let declaration = format!("fn {name}");
-            let (file, _) = sources.iter().find(|(_, text)| {
-                text.match_indices(&declaration).any(|(at, _)| {
-                    let next = text[at + declaration.len()..].chars().next();
-                    matches!(next, Some('(' | '<'))
-                })
-            })?;
-            Some((function.to_string(), file.clone()))
-        })
-        .collect()
 }
 
 #[cfg(test)]

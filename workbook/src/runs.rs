@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cargo_test::{Outcome, Run};
 use crate::generate;
+use crate::layout;
 use crate::manifest::Chapter;
 
 /// Where the command keeps what it remembers between runs.
@@ -28,7 +29,7 @@ pub fn untouched(root: &Path, chapter: &Chapter) -> bool {
     else {
         return false;
     };
-    let same_files = generate::rust_files(&src).len() == expected.len();
+    let same_files = layout::rust_files(&src).len() == expected.len();
     same_files
         && expected.iter().all(|(relative, text)| {
             std::fs::read_to_string(src.join(relative)).is_ok_and(|actual| actual == *text)
@@ -55,7 +56,7 @@ pub fn last_worked_on(root: &Path, chapter: &Chapter) -> Option<SystemTime> {
         return None;
     }
     let src = chapter.exercise_dir(root).join("src");
-    generate::rust_files(&src)
+    layout::rust_files(&src)
         .iter()
         .filter_map(|f| {
             std::fs::metadata(src.join(f))
@@ -92,21 +93,17 @@ pub fn fingerprint(root: &Path, chapter: &Chapter) -> String {
 /// Hashes the names and contents of every file under `path` (a file or a folder), in a
 /// fixed order; build output folders are skipped.
 fn hash_tree(path: &Path, hasher: &mut DefaultHasher) {
-    if path.is_file() {
-        path.hash(hasher);
-        std::fs::read(path).unwrap_or_default().hash(hasher);
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return;
+    let files = if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        layout::all_files(path)
+            .iter()
+            .map(|f| path.join(f))
+            .collect()
     };
-    let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    children.sort();
-    for child in children {
-        if child.file_name().is_some_and(|n| n == "target") {
-            continue;
-        }
-        hash_tree(&child, hasher);
+    for file in files {
+        file.hash(hasher);
+        std::fs::read(&file).unwrap_or_default().hash(hasher);
     }
 }
 

@@ -5,19 +5,13 @@
 //! fails on the unsolved exercise, within a deadline. Then the book, formatting, lints.
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use crate::cargo_test::{self, Outcome};
-use crate::generate;
+use crate::cargo_test::{self, BUILD_LIMIT, Outcome};
 use crate::manifest::{Chapter, Manifest};
 use crate::{book, style::Style};
-
-/// Building a chapter's tests may take this long on a cold two-core machine.
-const BUILD_LIMIT: Duration = Duration::from_secs(900);
-/// Running one chapter's tests, once built. Every blocking test has its own deadline of
-/// seconds, so a chapter that needs this long has a test that hangs.
-const RUN_LIMIT: Duration = Duration::from_secs(120);
+use crate::{generate, layout};
 
 /// Counts checks and prints each as it finishes.
 struct Report {
@@ -120,7 +114,7 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     let n = chapter.number;
     let started = Instant::now();
     report.record(
-        &format!("chapter {n}: exercise files match the solution"),
+        &format!("chapter {n}: exercise files and Cargo.toml match the solution"),
         drift(root, chapter),
         started,
     );
@@ -144,17 +138,26 @@ fn verify_chapter(root: &Path, chapter: &Chapter, report: &mut Report) {
     );
 
     let started = Instant::now();
+    let references = SnapshotReferences::new(root, &chapter.solution_package());
     let solved =
-        cargo_test::build_and_run(root, &chapter.solution_package(), BUILD_LIMIT, RUN_LIMIT);
+        cargo_test::build_and_run_with_env(root, &chapter.solution_package(), &references.env());
     report.record(
         &format!("chapter {n}: every test passes on the solution"),
         outcome_problems(&tests, &solved, Outcome::Passed, "solution"),
         started,
     );
+    if solved.broken.is_none() {
+        let started = Instant::now();
+        let snapshots = root.join("tests").join(&chapter.slug);
+        report.record(
+            &format!("chapter {n}: every snapshot file belongs to a test"),
+            references.unreferenced(root, &[snapshots]),
+            started,
+        );
+    }
 
     let started = Instant::now();
-    let unsolved =
-        cargo_test::build_and_run(root, &chapter.exercise_package(), BUILD_LIMIT, RUN_LIMIT);
+    let unsolved = cargo_test::build_and_run(root, &chapter.exercise_package());
     report.record(
         &format!("chapter {n}: every test fails on the unsolved exercise"),
         outcome_problems(&tests, &unsolved, Outcome::Failed, "unsolved exercise"),
@@ -193,7 +196,8 @@ fn outcome_problems(
     problems
 }
 
-/// The committed exercise files must be exactly what the solution generates.
+/// The committed exercise files and the chapter's Cargo.toml must be exactly what the
+/// solution generates.
 pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
     let solution_src = chapter.solution_dir(root).join("src");
     let exercise_src = chapter.exercise_dir(root).join("src");
@@ -202,7 +206,7 @@ pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
         Err(problem) => return vec![problem],
     };
     let mut problems = Vec::new();
-    let tasks: usize = generate::rust_files(&solution_src)
+    let tasks: usize = layout::rust_files(&solution_src)
         .iter()
         .filter_map(|f| std::fs::read_to_string(solution_src.join(f)).ok())
         .map(|text| generate::task_count(&text))
@@ -225,8 +229,21 @@ pub fn drift(root: &Path, chapter: &Chapter) -> Vec<String> {
             Err(_) => problems.push(format!("{} is missing", shown(root, &path))),
         }
     }
+    let manifest = chapter.exercise_dir(root).join("Cargo.toml");
+    match generate::expected_chapter_manifest(chapter, root) {
+        Err(problem) => problems.push(problem),
+        Ok(text) => match std::fs::read_to_string(&manifest) {
+            Ok(actual) if actual == text => {}
+            Ok(_) => problems.push(format!(
+                "{} differs from what the solution's generates (run `cargo workbook generate {}`)",
+                shown(root, &manifest),
+                chapter.number
+            )),
+            Err(_) => problems.push(format!("{} is missing", shown(root, &manifest))),
+        },
+    }
     let wanted: BTreeSet<_> = expected.iter().map(|(p, _)| p.clone()).collect();
-    for extra in generate::rust_files(&exercise_src) {
+    for extra in layout::rust_files(&exercise_src) {
         if !wanted.contains(&extra) {
             problems.push(format!(
                 "{} has no counterpart in the solution",
@@ -292,9 +309,67 @@ fn package_args(packages: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// Which snapshot files a test run read, as insta records them when
+/// `INSTA_SNAPSHOT_REFERENCES_FILE` names a file: a snapshot that no test reads is an
+/// orphan (a renamed or deleted test, a test run from the wrong folder) and must go.
+struct SnapshotReferences {
+    file: PathBuf,
+}
+
+impl SnapshotReferences {
+    fn new(root: &Path, run: &str) -> Self {
+        let file = root.join(format!("target/workbook/snapshot-references-{run}.txt"));
+        let _ = std::fs::create_dir_all(file.parent().unwrap());
+        let _ = std::fs::remove_file(&file);
+        SnapshotReferences { file }
+    }
+
+    fn env(&self) -> [(&'static str, &Path); 1] {
+        [("INSTA_SNAPSHOT_REFERENCES_FILE", self.file.as_path())]
+    }
+
+    /// The `.snap` files under `dirs` that the run did not read.
+    fn unreferenced(&self, root: &Path, dirs: &[PathBuf]) -> Vec<String> {
+        let read: BTreeSet<PathBuf> = std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| std::fs::canonicalize(line).ok())
+            .collect();
+        dirs.iter()
+            .flat_map(|dir| {
+                layout::snapshot_files(dir)
+                    .into_iter()
+                    .map(move |file| dir.join(file))
+            })
+            .filter(|file| std::fs::canonicalize(file).map_or(true, |file| !read.contains(&file)))
+            .map(|file| {
+                format!(
+                    "{} is read by no test: delete it (or restore its test)",
+                    shown(root, &file)
+                )
+            })
+            .collect()
+    }
+}
+
 fn tool_tests(root: &Path) -> Vec<String> {
-    let args = ["test", "--package", "workbook", "--package", "test-support"];
-    command_problems(cargo_test::cargo(root, &args, &[], BUILD_LIMIT))
+    // All features: the support crate's mio and tokio helpers are tested too.
+    let args = [
+        "test",
+        "--package",
+        "workbook",
+        "--package",
+        "test-support",
+        "--all-features",
+    ];
+    let references = SnapshotReferences::new(root, "tools");
+    let run = cargo_test::cargo_with_env(root, &args, &[], BUILD_LIMIT, &references.env());
+    let mut problems = command_problems(run);
+    if problems.is_empty() {
+        let dirs = [root.join("workbook"), root.join("tests/support")];
+        problems.extend(references.unreferenced(root, &dirs));
+    }
+    problems
 }
 
 fn rustfmt(root: &Path, packages: &[String]) -> Vec<String> {
@@ -304,7 +379,7 @@ fn rustfmt(root: &Path, packages: &[String]) -> Vec<String> {
 }
 
 fn clippy(root: &Path, packages: &[String]) -> Vec<String> {
-    let mut args = vec!["clippy", "--all-targets"];
+    let mut args = vec!["clippy", "--all-targets", "--all-features"];
     args.extend(package_args(packages));
     command_problems(cargo_test::cargo(
         root,

@@ -109,26 +109,11 @@ fn stty(args: &[&str]) -> bool {
 
 /// The modification time and size of every file under `dir`, build folders left out.
 fn modified_times(dir: &Path) -> BTreeMap<PathBuf, (SystemTime, u64)> {
-    let mut files = BTreeMap::new();
-    collect(dir, &mut files);
-    files
-}
-
-fn collect(dir: &Path, files: &mut BTreeMap<PathBuf, (SystemTime, u64)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(metadata) = entry.metadata() else {
-            continue;
-        };
-        if metadata.is_dir() {
-            if entry.file_name() != "target" {
-                collect(&path, files);
-            }
-        } else if let Ok(modified) = metadata.modified() {
-            files.insert(path, (modified, metadata.len()));
-        }
-    }
+    crate::layout::all_files(dir)
+        .into_iter()
+        .filter_map(|relative| {
+            let metadata = std::fs::metadata(dir.join(&relative)).ok()?;
+            Some((relative, (metadata.modified().ok()?, metadata.len())))
+        })
+        .collect()
 }

@@ -179,6 +179,80 @@ fn an_unknown_command_prints_usage() {
     insta::assert_snapshot!(String::from_utf8(output.stderr).unwrap());
 }
 
+#[test]
+fn new_scaffolds_a_chapter_that_verify_passes_from_the_start() {
+    let root = fixture("new");
+    let (success, stdout) = workbook(&root, &["new", "2", "subtracting", "Subtracting numbers"]);
+    assert!(success, "{stdout}");
+    insta::assert_snapshot!(stdout);
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    insta::assert_snapshot!(
+        "new_chapter_cargo_toml",
+        read("chapters/02-subtracting/Cargo.toml")
+    );
+    insta::assert_snapshot!("new_chapter_page", read("book/src/ch02-subtracting.md"));
+    assert!(
+        read("book/src/SUMMARY.md").contains("- [2. Subtracting numbers](ch02-subtracting.md)"),
+        "the draft line became a link"
+    );
+    let (success, stdout) = workbook(&root, &["verify", "2"]);
+    assert!(success, "{stdout}");
+    insta::assert_snapshot!("new_chapter_verifies", verify_lines(&stdout));
+}
+
+#[test]
+fn new_refuses_a_chapter_that_is_written_already() {
+    let root = fixture("new-written");
+    let output = command(&root, &["new", "1", "adding", "Adding numbers"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "cargo workbook: chapter 1 is written already in workbook.toml\n"
+    );
+}
+
+#[test]
+fn verify_catches_a_chapter_cargo_toml_that_drifted_from_the_solutions() {
+    let root = fixture("verify-cargo-toml");
+    let manifest = root.join("chapters/01-adding/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("autotests = false\n", "")).unwrap();
+    let (success, stdout) = workbook(&root, &["verify", "1"]);
+    assert!(!success);
+    assert!(
+        stdout.contains(
+            "chapters/01-adding/Cargo.toml differs from what the solution's generates \
+             (run `cargo workbook generate 1`)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn verify_refuses_a_snapshot_file_that_no_test_reads() {
+    let root = fixture("verify-orphan-snapshot");
+    let snapshots = root.join("tests/01-adding/snapshots");
+    std::fs::create_dir_all(&snapshots).unwrap();
+    std::fs::write(
+        snapshots.join("adding__a_test_since_renamed.snap"),
+        "---\n---\n1\n",
+    )
+    .unwrap();
+    let (success, stdout) = workbook(&root, &["verify", "1"]);
+    assert!(!success);
+    assert!(
+        verify_lines(&stdout).contains(
+            "FAIL chapter 1: every snapshot file belongs to a test\n       \
+             - tests/01-adding/snapshots/adding__a_test_since_renamed.snap is read by no \
+             test: delete it (or restore its test)"
+        ),
+        "{stdout}"
+    );
+}
+
 /// Runs `cargo workbook ARGS` on `root`; returns (stdout, stderr), whatever the exit.
 fn workbook_out_err(root: &Path, args: &[&str]) -> (String, String) {
     let output = command(root, args)

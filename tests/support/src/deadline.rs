@@ -44,16 +44,23 @@ where
             Ok(()) => unreachable!("the worker sends before it ends"),
         },
         // The worker is left blocked; the test process ends it when the run is over.
-        Err(mpsc::RecvTimeoutError::Timeout) => Failure {
-            what: what.to_string(),
-            expected: format!("to finish within {limit:?}"),
-            found: "still running when the time ran out: a loop that never ends, or a read, \
-                    accept or connect waiting for something that never comes?"
-                .to_string(),
-            read,
-        }
-        .fail(),
+        Err(mpsc::RecvTimeoutError::Timeout) => timed_out(limit, what, read),
     }
+}
+
+/// Ends the test because `what` was still running after `limit`: the one message every
+/// deadline (this one, `support::tokio::within_async`, a background server's stop) gives.
+#[track_caller]
+pub fn timed_out(limit: Duration, what: &str, read: Section) -> ! {
+    Failure {
+        what: what.to_string(),
+        expected: format!("to finish within {limit:?}"),
+        found: "still running when the time ran out: a loop that never ends, or a read, \
+                accept or connect waiting for something that never comes?"
+            .to_string(),
+        read,
+    }
+    .fail()
 }
 
 fn resume(panic: Box<dyn Any + Send>) -> ! {

@@ -10,13 +10,25 @@
 //! - [`hex`]: annotated hex dumps and byte-by-byte comparisons with a caret.
 //! - [`report`]: the one failure-message style every check uses.
 //! - [`alloc`]: count what code allocates, to show a limit is checked before memory is set aside.
+//! - [`background`]: run a reader's server on its own thread and stop it at the end.
+//!
+//! Two more, behind cargo features so that chapters without them never compile mio or
+//! tokio: `mio` (feature `mio`: a loopback mio listener, an event loop in the background)
+//! and `tokio` (feature `tokio`: async deadlines, loopback, a server with a shutdown
+//! signal).
 
 pub mod alloc;
+pub mod background;
 pub mod deadline;
 pub mod hex;
 pub mod net;
 pub mod redact;
 pub mod report;
+
+#[cfg(feature = "mio")]
+pub mod mio;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use deadline::within;
 pub use report::{

@@ -1,0 +1,79 @@
+//! Where the workbook keeps things: which files belong to a chapter. Every search of the
+//! disk goes through here, so the other modules work on what these functions return.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::manifest::Chapter;
+
+/// Every `.rs` file under `dir`, as paths relative to it, sorted.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "rs")
+}
+
+/// Every insta snapshot file (`.snap`) under `dir`, as paths relative to it, sorted;
+/// build folders (`target`) and the command's fixture workbook are not looked into.
+pub fn snapshot_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "snap")
+}
+
+/// Every file under `dir`, whatever its kind, as paths relative to it, sorted: what a
+/// chapter's test run depends on, what `watch` looks at.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "")
+}
+
+/// Files whose name ends in `.extension`, or every file for an empty `extension`.
+fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    collect(dir, dir, extension, &mut files);
+    files.sort();
+    files
+}
+
+fn collect(base: &Path, dir: &Path, extension: &str, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if !path.ends_with("target") && !path.ends_with("tests/fixture") {
+                collect(base, &path, extension, files);
+            }
+        } else if extension.is_empty() || path.extension().is_some_and(|e| e == extension) {
+            files.push(path.strip_prefix(base).unwrap().to_path_buf());
+        }
+    }
+}
+
+/// Finds, for each exercise, the source file under the chapter's `src/` that declares its
+/// function, as a path from the workspace root.
+pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String> {
+    let src = chapter.exercise_dir(root).join("src");
+    let sources: Vec<(String, String)> = rust_files(&src)
+        .into_iter()
+        .filter_map(|relative| {
+            let text = std::fs::read_to_string(src.join(&relative)).ok()?;
+            let shown = format!("chapters/{}/src/{}", chapter.slug, relative.display());
+            Some((shown, text))
+        })
+        .collect();
+    chapter
+        .exercises
+        .iter()
+        .flat_map(|exercise| exercise.functions())
+        .filter_map(|function| {
+            // `Decoder::decode` is declared as `fn decode` inside an impl block.
+            let name = function.rsplit("::").next().unwrap_or_default();
+            let declaration = format!("fn {name}");
+            let (file, _) = sources.iter().find(|(_, text)| {
+                text.match_indices(&declaration).any(|(at, _)| {
+                    let next = text[at + declaration.len()..].chars().next();
+                    matches!(next, Some('(' | '<'))
+                })
+            })?;
+            Some((function.to_string(), file.clone()))
+        })
+        .collect()
+}
