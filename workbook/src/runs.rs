@@ -66,12 +66,14 @@ pub fn last_worked_on(root: &Path, chapter: &Chapter) -> Option<SystemTime> {
         .max()
 }
 
-/// A digest of everything a chapter's test run depends on: its exercise crate, its tests,
-/// the support crate, every solution (later chapters use earlier ones), the workspace's
-/// manifests, and this command's own build (a new command may read runs differently).
+/// A digest of everything a chapter's test run depends on: its exercise crate and any
+/// other chapter crate its Cargo.toml names (a reader may build on their own earlier
+/// chapter), its tests, the support crate, every solution (later chapters use earlier
+/// ones), the workspace's manifests, and this command's own build (a new command may read
+/// runs differently).
 pub fn fingerprint(root: &Path, chapter: &Chapter) -> String {
     let mut hasher = DefaultHasher::new();
-    let parts = [
+    let mut parts = vec![
         chapter.exercise_dir(root),
         root.join("tests").join(&chapter.slug),
         root.join("tests/support"),
@@ -79,6 +81,7 @@ pub fn fingerprint(root: &Path, chapter: &Chapter) -> String {
         root.join("Cargo.toml"),
         root.join("Cargo.lock"),
     ];
+    parts.extend(chapters_named_by(root, chapter));
     for part in parts {
         hash_tree(&part, &mut hasher);
     }
@@ -88,6 +91,28 @@ pub fn fingerprint(root: &Path, chapter: &Chapter) -> String {
         .ok();
     built.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
+}
+
+/// The folders of the other chapter crates that this chapter's Cargo.toml mentions.
+fn chapters_named_by(root: &Path, chapter: &Chapter) -> Vec<PathBuf> {
+    let manifest = chapter.exercise_dir(root).join("Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap_or_default();
+    let text: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect();
+    let text = text.join("\n");
+    let Ok(entries) = std::fs::read_dir(root.join("chapters")) else {
+        return Vec::new();
+    };
+    let mut named: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name() != chapter.slug.as_str())
+        .filter(|e| text.contains(&format!("/{}", e.file_name().to_string_lossy())))
+        .map(|e| e.path())
+        .collect();
+    named.sort();
+    named
 }
 
 /// Hashes the names and contents of every file under `path` (a file or a folder), in a
