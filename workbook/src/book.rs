@@ -246,6 +246,150 @@ fn resolve(src: &Path, target: &str) -> Result<(), String> {
     }
 }
 
+/// The widest line a listing may have. mdBook's column is 750 px wide; its code font
+/// (Source Code Pro, 14 px) takes 8.4 px a character, so after the block's padding about
+/// 86 characters show without sideways scrolling at 1280 px (measured in Chromium). 80
+/// leaves room for the copy button and for fallback fonts that are a little wider.
+pub const LISTING_WIDTH: usize = 80;
+
+/// Included files whose wide lines are known and not fixed yet (paths from the repository
+/// root). Their lines are counted and named in a note, but do not fail `verify`. Fix the
+/// lines, then remove the file from this list; the goal is an empty list.
+const WIDE_LISTINGS_TO_FIX: &[&str] = &[
+    // Tests of chapters 1-6 and 9 (the foundation helper's files while issue 8 is open).
+    "tests/01-creating-sockets/creating_sockets.rs",
+    "tests/02-binding-and-listening/binding_and_listening.rs",
+    "tests/03-connecting-and-accepting/connecting_and_accepting.rs",
+    "tests/04-byte-streams/byte_streams.rs",
+    "tests/04-byte-streams/peers.rs",
+    "tests/05-closing/closing.rs",
+    "tests/05-closing/snapshots/closing__abort_is_seen_as_a_reset_not_an_end_of_file.snap",
+    "tests/05-closing/snapshots/closing__request_reply_close_sequence.snap",
+    "tests/06-udp-datagrams/peers.rs",
+    "tests/06-udp-datagrams/udp_datagrams.rs",
+    "tests/09-http-requests/http_requests.rs",
+    "tests/09-http-requests/snapshots/http_requests__reader_names_every_error.snap",
+    "tests/09-http-requests/snapshots/http_requests__reader_parses_a_chrome_upgrade_request.snap",
+    // Chapters 10-12 and the fuzz targets (the core helper fixes these for issue 10).
+    "chapters/10-opening-handshake/Cargo.toml",
+    "chapters/10-opening-handshake/src/accept.rs",
+    "chapters/10-opening-handshake/src/answer.rs",
+    "chapters/10-opening-handshake/src/blocking.rs",
+    "chapters/10-opening-handshake/src/client.rs",
+    "chapters/10-opening-handshake/src/policy.rs",
+    "chapters/10-opening-handshake/src/response.rs",
+    "chapters/10-opening-handshake/src/url.rs",
+    "chapters/10-opening-handshake/src/validate.rs",
+    "chapters/11-frames/src/decode.rs",
+    "chapters/11-frames/src/encode.rs",
+    "chapters/11-frames/src/error.rs",
+    "chapters/11-frames/src/frame.rs",
+    "chapters/11-frames/src/header.rs",
+    "chapters/11-frames/src/length.rs",
+    "chapters/11-frames/src/mask.rs",
+    "chapters/12-messages-and-close/src/close.rs",
+    "chapters/12-messages-and-close/src/connection.rs",
+    "chapters/12-messages-and-close/src/error.rs",
+    "chapters/12-messages-and-close/src/utf8.rs",
+    "fuzz/fuzz_targets/connection.rs",
+    "fuzz/fuzz_targets/frame_decoder.rs",
+    "tests/10-opening-handshake/opening_handshake.rs",
+    "tests/10-opening-handshake/snapshots/opening_handshake__answer_gives_every_outcome_its_bytes.snap",
+    "tests/10-opening-handshake/snapshots/opening_handshake__check_response_refuses_each_broken_rule.snap",
+    "tests/11-frames/frames.rs",
+    "tests/11-frames/frames_properties.rs",
+    "tests/12-messages-and-close/connection.rs",
+    "tests/12-messages-and-close/snapshots/connection__we_close_first.snap",
+    "tests/12-messages-and-close/validation.rs",
+];
+
+/// Every line a page includes must fit the book's column ([`LISTING_WIDTH`]).
+pub fn listing_width_problems(root: &Path) -> Vec<String> {
+    let src = root.join("book/src");
+    let mut problems = Vec::new();
+    let mut known = std::collections::BTreeSet::new();
+    let mut known_lines = 0;
+    for (name, text) in pages(root) {
+        for (line, target) in includes(&text) {
+            let (file, range) = match target.split_once(':') {
+                Some((file, range)) => (file, Some(range)),
+                None => (target.as_str(), None),
+            };
+            let Ok(included) = std::fs::read_to_string(src.join(file)) else {
+                continue; // include_problems reports it
+            };
+            let wide: Vec<String> = included_lines(&included, range)
+                .into_iter()
+                .filter(|(_, text)| text.chars().count() > LISTING_WIDTH)
+                .map(|(number, text)| {
+                    format!("line {number} ({} characters)", text.chars().count())
+                })
+                .collect();
+            if wide.is_empty() {
+                continue;
+            }
+            let from_root = file.trim_start_matches("../");
+            if WIDE_LISTINGS_TO_FIX.contains(&from_root) {
+                known.insert(from_root.to_string());
+                known_lines += wide.len();
+                continue;
+            }
+            problems.push(format!(
+                "book/src/{name}:{line}: {{{{#include {target}}}}}: lines wider than \
+                 {LISTING_WIDTH} characters, which the book shows only by \
+                 scrolling sideways: {}",
+                wide.join(", ")
+            ));
+        }
+    }
+    if !known.is_empty() {
+        println!(
+            "note: {known_lines} wide lines in the {} files of \
+             WIDE_LISTINGS_TO_FIX (workbook/src/book.rs) are not counted yet; \
+             empty that list to see them",
+            known.len()
+        );
+    }
+    problems
+}
+
+/// `(line number, text)` of the lines an include shows: an anchor's lines without the
+/// anchor markers, a line range `a:b` (either end may be left out; one number is one
+/// line), or the whole file.
+fn included_lines<'a>(text: &'a str, range: Option<&str>) -> Vec<(usize, &'a str)> {
+    let numbered = text.lines().enumerate().map(|(i, l)| (i + 1, l));
+    let is_marker = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
+    let Some(range) = range else {
+        return numbered.collect();
+    };
+    if !range.chars().all(|c| c.is_ascii_digit() || c == ':') {
+        let mut inside = false;
+        let mut lines = Vec::new();
+        for (number, line) in numbered {
+            let marker = line.trim_end();
+            if marker.ends_with(&format!("ANCHOR_END: {range}")) {
+                inside = false;
+            } else if marker.ends_with(&format!("ANCHOR: {range}")) {
+                inside = true;
+            } else if inside && !is_marker(line) {
+                lines.push((number, line));
+            }
+        }
+        return lines;
+    }
+    let number = |s: &str| s.parse::<usize>().ok();
+    let (first, last) = match range.split_once(':') {
+        Some((a, b)) => (number(a).unwrap_or(1), number(b).unwrap_or(usize::MAX)),
+        None => (
+            number(range).unwrap_or(1),
+            number(range).unwrap_or(usize::MAX),
+        ),
+    };
+    numbered
+        .filter(|(n, _)| (first..=last).contains(n))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +430,23 @@ mod tests {
             includes(page),
             vec![(3, "../../a.rs:one".to_string()), (5, "b.rs".to_string())]
         );
+    }
+
+    #[test]
+    fn included_lines_follow_anchors_and_ranges() {
+        let file = "a\n// ANCHOR: x\nb\n// ANCHOR: y\nc\n// ANCHOR_END: y\n// ANCHOR_END: x\nd";
+        let texts = |range| -> Vec<&str> {
+            included_lines(file, range)
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect()
+        };
+        assert_eq!(texts(Some("x")), ["b", "c"]);
+        assert_eq!(texts(Some("y")), ["c"]);
+        assert_eq!(texts(Some("8")), ["d"]);
+        assert_eq!(texts(Some("7:")), ["// ANCHOR_END: x", "d"]);
+        assert_eq!(texts(Some(":1")), ["a"]);
+        assert_eq!(texts(None).len(), 8);
+        assert_eq!(included_lines(file, Some("y")), [(5, "c")]);
     }
 }

@@ -69,6 +69,12 @@ pub fn verify(root: &Path, manifest: &Manifest, options: &Options, style: Style)
         problems,
         started,
     );
+    let started = Instant::now();
+    let name = format!(
+        "listings fit the book's column ({} characters)",
+        book::LISTING_WIDTH
+    );
+    report.record(&name, book::listing_width_problems(root), started);
 
     if options.chapter.is_none() {
         let started = Instant::now();

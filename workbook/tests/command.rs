@@ -153,9 +153,14 @@ fn verify_passes_a_consistent_chapter() {
 }
 
 #[test]
-fn verify_catches_a_solved_exercise_file_a_test_nobody_claims_and_a_stale_hint() {
+fn verify_catches_a_solved_exercise_a_test_nobody_claims_a_stale_hint_a_wide_listing() {
     let root = fixture("verify-bad");
     solve_first_exercise(&root);
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    // A doc comment the book includes, wider than its column.
+    let wide = format!("/// Exercise 1.1 {}", "is too wide".repeat(8));
+    std::fs::write(&lib, text.replace("/// Exercise 1.1", &wide)).unwrap();
     let manifest = root.join("workbook.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(

@@ -1,7 +1,7 @@
 //! Chapter 1: Creating a socket.
 //!
-//! Read `book/src/ch01-creating-sockets.md`, replace each `todo` placeholder below with your code,
-//! and check your work with `cargo test -p chapter-1`.
+//! Read `book/src/ch01-creating-sockets.md`, replace each `todo` placeholder
+//! below with your code, and check your work with `cargo test -p chapter-1`.
 
 use std::fmt;
 use std::io;
@@ -62,9 +62,10 @@ impl fmt::Display for SocketKind {
 // ANCHOR: describe
 /// Exercise 1.3: ask the operating system what kind of socket this is.
 ///
-/// The family is the family of the socket's local address (an unbound socket reports the
-/// unspecified address of its family, `0.0.0.0:0` or `[::]:0`); the kind is `SO_TYPE`.
-/// Any other family or type is an `io::ErrorKind::Unsupported` error.
+/// The family is the family of the socket's local address (an unbound socket
+/// reports the unspecified address of its family, `0.0.0.0:0` or `[::]:0`); the
+/// kind is `SO_TYPE`. Any other family or type is an
+/// `io::ErrorKind::Unsupported` error.
 pub fn describe(socket: &Socket) -> io::Result<SocketKind> {
     todo!("read the family from local_addr() and the kind from r#type()")
 }
@@ -81,9 +82,11 @@ fn unsupported(what: String) -> io::Error {
 /// The socket options a server cares about first, as the kernel reports them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// `SO_REUSEADDR`: may bind a port whose old connections are still in TIME_WAIT.
+    /// `SO_REUSEADDR`: may bind a port whose old connections are still in
+    /// TIME_WAIT.
     pub reuse_address: bool,
-    /// `TCP_NODELAY`: send small writes at once instead of waiting to batch them (Nagle).
+    /// `TCP_NODELAY`: send small writes at once instead of waiting
+    /// to batch them (Nagle).
     pub nodelay: bool,
     /// `O_NONBLOCK`: calls that would wait return `WouldBlock` instead.
     pub nonblocking: bool,
@@ -103,9 +106,12 @@ pub fn prepare_server_socket(socket: &Socket) -> io::Result<()> {
 // ANCHOR_END: prepare_server_socket
 
 // ANCHOR: request_receive_buffer
-/// Exercise 1.6: ask for a receive buffer of `bytes` and return the size the kernel
-/// actually gave, which is not always the size asked for.
-pub fn request_receive_buffer(socket: &Socket, bytes: usize) -> io::Result<usize> {
+/// Exercise 1.6: ask for a receive buffer of `bytes` and return the size the
+/// kernel actually gave, which is not always the size asked for.
+pub fn request_receive_buffer(
+    socket: &Socket,
+    bytes: usize,
+) -> io::Result<usize> {
     todo!("set SO_RCVBUF, then read it back")
 }
 // ANCHOR_END: request_receive_buffer

@@ -1,7 +1,8 @@
 //! Chapter 4: Byte streams have no messages.
 //!
-//! Read `book/src/ch04-byte-streams.md`, replace each `todo` placeholder in this folder with your
-//! code, and check your work with `cargo test -p chapter-4`.
+//! Read `book/src/ch04-byte-streams.md`, replace each `todo` placeholder in
+//! this folder with your code, and check your work with
+//! `cargo test -p chapter-4`.
 //!
 //! - `exact.rs`: 4.1 and 4.2, reading and writing a whole buffer.
 //! - `lines.rs`: 4.3, messages that end with a delimiter.

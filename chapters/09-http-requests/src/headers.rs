@@ -1,5 +1,6 @@
-//! The header fields of a head, looked up the way HTTP says to (RFC 9110 section 5):
-//! names without regard to case, repeated fields kept in order, lists split at commas.
+//! The header fields of a head, looked up the way HTTP says to (RFC 9110
+//! section 5): names without regard to case, repeated fields kept in order,
+//! lists split at commas.
 
 use crate::request::Header;
 
@@ -39,10 +40,11 @@ impl Headers {
     }
 
     // ANCHOR: get_all
-    /// Exercise 9.3: the values of every field called `name`, compared without regard to
-    /// ASCII case (`Host`, `host` and `HOST` are one name), in the order they arrived.
+    /// Exercise 9.3: the values of every field called `name`, compared
+    /// without regard to ASCII case (`Host`, `host` and `HOST` are one name),
+    /// in the order they arrived.
     pub fn get_all(&self, name: &str) -> Vec<&str> {
-        todo!("keep the fields whose name matches with eq_ignore_ascii_case, take their values")
+        todo!("fields whose name is eq_ignore_ascii_case; their values")
     }
     // ANCHOR_END: get_all
 
@@ -55,15 +57,16 @@ impl Headers {
     /// Exercise 9.3: the elements of a comma-separated list header such as
     /// `Connection: keep-alive, Upgrade` (RFC 9110 section 5.6.1).
     ///
-    /// Repeated fields are one list, in order (RFC 9110 section 5.3). Each element loses the
-    /// spaces and tabs around it, and empty elements (`a, , b`) are dropped.
+    /// Repeated fields are one list, in order (RFC 9110 section 5.3). Each
+    /// element loses the spaces and tabs around it, and empty elements
+    /// (`a, , b`) are dropped.
     pub fn list(&self, name: &str) -> Vec<&str> {
-        todo!("split every value of get_all at commas, trim spaces and tabs, skip empty elements")
+        todo!("get_all, split at commas, trim spaces and tabs, skip empties")
     }
     // ANCHOR_END: list
 
-    /// Does the list header `name` hold `token`, compared without regard to ASCII case?
-    /// `Connection: keep-alive, Upgrade` holds `upgrade`.
+    /// Does the list header `name` hold `token`, compared without regard to
+    /// ASCII case? `Connection: keep-alive, Upgrade` holds `upgrade`.
     pub fn has_token(&self, name: &str, token: &str) -> bool {
         self.list(name)
             .iter()

@@ -1,11 +1,13 @@
 //! Chapter 9: Speaking HTTP/1.1.
 //!
-//! Read `book/src/ch09-http-requests.md`, replace each `todo` placeholder in the files of this folder
-//! with your code, and check your work with `cargo test -p chapter-9`.
+//! Read `book/src/ch09-http-requests.md`, replace each `todo` placeholder in
+//! the files of this folder with your code, and check your work with
+//! `cargo test -p chapter-9`.
 //!
-//! Everything here is sans-I/O: bytes go in, values and bytes come out, and no function
-//! touches a socket. Chapter 10 builds the WebSocket handshake on top of it, and the
-//! blocking, mio and tokio servers of later chapters feed it whatever their sockets read.
+//! Everything here is sans-I/O: bytes go in, values and bytes come out, and no
+//! function touches a socket. Chapter 10 builds the WebSocket handshake on top
+//! of it, and the blocking, mio and tokio servers of later chapters feed it
+//! whatever their sockets read.
 //!
 //! | file          | exercises                                        |
 //! |---------------|--------------------------------------------------|
@@ -25,6 +27,7 @@ pub use error::HeadError;
 pub use headers::Headers;
 pub use reader::{Limits, Progress, RequestReader};
 pub use request::{
-    Header, Request, RequestLine, Version, is_token, parse_header_line, parse_request_line,
+    Header, Request, RequestLine, Version, is_token, parse_header_line,
+    parse_request_line,
 };
 pub use response::{Status, rejection, response_head};

@@ -6,18 +6,19 @@ use std::panic;
 use std::thread;
 
 // ANCHOR: echo
-/// Exercise 3.3: send back every byte the client sends, until the client stops sending
-/// (a read returns 0: end of file). Returns how many bytes were echoed. The connection
-/// closes when `stream` is dropped at the end.
+/// Exercise 3.3: send back every byte the client sends, until the client stops
+/// sending (a read returns 0: end of file). Returns how many bytes were echoed.
+/// The connection closes when `stream` is dropped at the end.
 pub fn echo(mut stream: TcpStream) -> io::Result<u64> {
-    // BEGIN SOLUTION: read into a buffer until read returns 0; write_all what each read gave
+    // BEGIN SOLUTION: read until read returns 0; write_all what each read gave
     let mut buffer = [0; 4096];
     let mut echoed = 0;
     loop {
         let received = match stream.read(&mut buffer) {
             Ok(0) => return Ok(echoed),
             Ok(n) => n,
-            // A signal arrived while the call waited; nothing is wrong, ask again.
+            // A signal arrived while the call waited; nothing is wrong, ask
+            // again.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
@@ -29,13 +30,16 @@ pub fn echo(mut stream: TcpStream) -> io::Result<u64> {
 // ANCHOR_END: echo
 
 // ANCHOR: serve_one_at_a_time
-/// Exercise 3.4: accept `clients` connections, one after another, and echo each until its
-/// client stops sending. Returns the bytes echoed for each client, in the order they were
-/// accepted. The first error ends the server.
+/// Exercise 3.4: accept `clients` connections, one after another, and echo each
+/// until its client stops sending. Returns the bytes echoed for each client, in
+/// the order they were accepted. The first error ends the server.
 ///
 /// A real server loops forever; the count lets a test stop this one.
-pub fn serve_one_at_a_time(listener: &TcpListener, clients: usize) -> io::Result<Vec<u64>> {
-    // BEGIN SOLUTION: `clients` times: accept, then echo the stream before the next accept
+pub fn serve_one_at_a_time(
+    listener: &TcpListener,
+    clients: usize,
+) -> io::Result<Vec<u64>> {
+    // BEGIN SOLUTION: `clients` times: accept, then echo it before the next accept
     let mut echoed = Vec::with_capacity(clients);
     for _ in 0..clients {
         let (stream, _peer) = listener.accept()?;
@@ -47,10 +51,13 @@ pub fn serve_one_at_a_time(listener: &TcpListener, clients: usize) -> io::Result
 // ANCHOR_END: serve_one_at_a_time
 
 // ANCHOR: serve_thread_per_client
-/// Exercise 3.5: accept `clients` connections and echo each on a thread of its own, so a
-/// slow client no longer holds up the others. Returns, once every client is done, the
-/// bytes echoed for each, in the order they were accepted.
-pub fn serve_thread_per_client(listener: &TcpListener, clients: usize) -> io::Result<Vec<u64>> {
+/// Exercise 3.5: accept `clients` connections and echo each on a thread of its
+/// own, so a slow client no longer holds up the others. Returns, once every
+/// client is done, the bytes echoed for each, in the order they were accepted.
+pub fn serve_thread_per_client(
+    listener: &TcpListener,
+    clients: usize,
+) -> io::Result<Vec<u64>> {
     // BEGIN SOLUTION: accept, thread::spawn an echo per stream, then join every thread
     let mut workers = Vec::with_capacity(clients);
     for _ in 0..clients {
@@ -59,7 +66,8 @@ pub fn serve_thread_per_client(listener: &TcpListener, clients: usize) -> io::Re
     }
     workers
         .into_iter()
-        // A panic in a worker is passed on, with its message, to whoever runs the server.
+        // A panic in a worker is passed on, with its message, to
+        // whoever runs the server.
         .map(|worker| {
             worker
                 .join()

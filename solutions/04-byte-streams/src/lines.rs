@@ -1,4 +1,5 @@
-//! Exercise 4.3: framing by delimiter. Each message ends with `\n`, like a line of text.
+//! Exercise 4.3: framing by delimiter. Each message ends with `\n`,
+//! like a line of text.
 
 use std::io::{self, Read, Write};
 
@@ -12,7 +13,8 @@ const CHUNK: usize = 4096;
 /// Messages that each end with [`DELIMITER`], read from a byte stream.
 pub struct Lines<R> {
     reader: R,
-    /// Bytes read but not returned yet: the start of the next message, maybe more.
+    /// Bytes read but not returned yet: the start of the next
+    /// message, maybe more.
     buffer: Vec<u8>,
     /// The longest message accepted, without its delimiter.
     max_len: usize,
@@ -29,13 +31,15 @@ impl<R: Read> Lines<R> {
 
     /// Exercise 4.3: the next message, without its delimiter.
     ///
-    /// `Ok(None)` when the stream ends between two messages. The stream ending inside a
-    /// message is an `UnexpectedEof` error. A message longer than `max_len` is an
-    /// `InvalidData` error, found without buffering much more than `max_len` bytes.
+    /// `Ok(None)` when the stream ends between two messages. The stream ending
+    /// inside a message is an `UnexpectedEof` error. A message longer than
+    /// `max_len` is an `InvalidData` error, found without buffering much more
+    /// than `max_len` bytes.
     pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
-        // BEGIN SOLUTION: find DELIMITER in the buffer; else check max_len, read a chunk and append
+        // BEGIN SOLUTION: find DELIMITER; else check max_len, read a chunk, append
         loop {
-            if let Some(end) = self.buffer.iter().position(|&b| b == DELIMITER) {
+            if let Some(end) = self.buffer.iter().position(|&b| b == DELIMITER)
+            {
                 if end > self.max_len {
                     return Err(too_long(self.max_len));
                 }
@@ -83,10 +87,10 @@ fn too_long(max_len: usize) -> io::Error {
 // ANCHOR: write_line
 /// Exercise 4.3, the sending side: `message` and its delimiter, in one write.
 ///
-/// A message that contains the delimiter cannot be sent this way (the reader would see
-/// two): that is an `InvalidInput` error, and nothing is written.
+/// A message that contains the delimiter cannot be sent this way (the reader
+/// would see two): that is an `InvalidInput` error, and nothing is written.
 pub fn write_line(writer: &mut impl Write, message: &[u8]) -> io::Result<()> {
-    // BEGIN SOLUTION: refuse a message containing DELIMITER; write_all the message and DELIMITER together
+    // BEGIN SOLUTION: refuse a DELIMITER inside; write_all message and DELIMITER at once
     if message.contains(&DELIMITER) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

@@ -1,7 +1,8 @@
-//! Exercises 4.6 and 4.7: a small request/response protocol on length-prefixed frames.
+//! Exercises 4.6 and 4.7: a small request/response protocol on
+//! length-prefixed frames.
 //!
-//! One request per frame, one response per frame, in the same order. Requests and
-//! responses are UTF-8 text:
+//! One request per frame, one response per frame, in the same order. Requests
+//! and responses are UTF-8 text:
 //!
 //! | request         | response                     |
 //! |-----------------|------------------------------|
@@ -24,10 +25,10 @@ pub type Store = HashMap<String, String>;
 /// The largest request or response either side accepts.
 pub const MAX_MESSAGE: usize = 64 * 1024;
 
-/// Exercise 4.6: the response to one request, as the table in this file's header says.
-/// A bad request gets an `ERROR ...` response, never a panic.
+/// Exercise 4.6: the response to one request, as the table in this file's
+/// header says. A bad request gets an `ERROR ...` response, never a panic.
 pub fn respond(store: &mut Store, request: &[u8]) -> Vec<u8> {
-    // BEGIN SOLUTION: str::from_utf8, split_once(' ') into command and arguments, match on the command
+    // BEGIN SOLUTION: str::from_utf8, split_once(' ') into command and rest, match
     let Ok(request) = std::str::from_utf8(request) else {
         return b"ERROR the request is not UTF-8".to_vec();
     };
@@ -41,10 +42,12 @@ pub fn respond(store: &mut Store, request: &[u8]) -> Vec<u8> {
             }
             _ => "ERROR usage: SET key value".to_string(),
         },
-        ("GET", key) if !key.is_empty() && !key.contains(' ') => match store.get(key) {
-            Some(value) => format!("VALUE {value}"),
-            None => "NOT FOUND".to_string(),
-        },
+        ("GET", key) if !key.is_empty() && !key.contains(' ') => {
+            match store.get(key) {
+                Some(value) => format!("VALUE {value}"),
+                None => "NOT FOUND".to_string(),
+            }
+        }
         ("PING", _) => "ERROR usage: PING".to_string(),
         ("GET", _) => "ERROR usage: GET key".to_string(),
         (other, _) => format!("ERROR unknown command {other:?}"),
@@ -55,16 +58,19 @@ pub fn respond(store: &mut Store, request: &[u8]) -> Vec<u8> {
 // ANCHOR_END: respond
 
 // ANCHOR: serve
-/// Exercise 4.7: answer the requests on `stream`, in order, until the client ends the
-/// connection between two requests. Returns how many requests were answered.
+/// Exercise 4.7: answer the requests on `stream`, in order, until the
+/// client ends the connection between two requests. Returns how many
+/// requests were answered.
 ///
-/// Each request must arrive whole within `limit` from the moment the server starts to wait
-/// for it, or the server gives up with a `TimedOut` error.
+/// Each request must arrive whole within `limit` from the moment the server
+/// starts to wait for it, or the server gives up with a `TimedOut` error.
 pub fn serve(stream: &TcpStream, limit: Duration) -> io::Result<usize> {
-    // BEGIN SOLUTION: loop: read_frame through a fresh Deadline (None: done), respond, write_frame
+    // BEGIN SOLUTION: loop: read_frame via a fresh Deadline (None: done), respond, write
     let mut store = Store::new();
     let mut answered = 0;
-    while let Some(request) = read_frame(&mut Deadline::new(stream, limit), MAX_MESSAGE)? {
+    while let Some(request) =
+        read_frame(&mut Deadline::new(stream, limit), MAX_MESSAGE)?
+    {
         let response = respond(&mut store, &request);
         write_frame(&mut &*stream, &response)?;
         answered += 1;
@@ -75,18 +81,24 @@ pub fn serve(stream: &TcpStream, limit: Duration) -> io::Result<usize> {
 // ANCHOR_END: serve
 
 // ANCHOR: call
-/// Exercise 4.7, the client side: send one request and wait, at most `limit`, for its
-/// response. A server that closes the connection instead of answering is an
-/// `UnexpectedEof` error.
-pub fn call(stream: &TcpStream, request: &[u8], limit: Duration) -> io::Result<Vec<u8>> {
-    // BEGIN SOLUTION: write_frame the request, then read_frame through a Deadline; None is UnexpectedEof
+/// Exercise 4.7, the client side: send one request and wait, at most `limit`,
+/// for its response. A server that closes the connection instead of answering
+/// is an `UnexpectedEof` error.
+pub fn call(
+    stream: &TcpStream,
+    request: &[u8],
+    limit: Duration,
+) -> io::Result<Vec<u8>> {
+    // BEGIN SOLUTION: write_frame, then read_frame via a Deadline; None: UnexpectedEof
     write_frame(&mut &*stream, request)?;
-    read_frame(&mut Deadline::new(stream, limit), MAX_MESSAGE)?.ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "the server closed the connection without answering",
-        )
-    })
+    read_frame(&mut Deadline::new(stream, limit), MAX_MESSAGE)?.ok_or_else(
+        || {
+            io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the server closed the connection without answering",
+            )
+        },
+    )
     // END SOLUTION
 }
 // ANCHOR_END: call

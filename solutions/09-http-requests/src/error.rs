@@ -1,7 +1,8 @@
 //! Every way a request head can be wrong, each its own value.
 //!
-//! A server answers each with 400 Bad Request or 431 Request Header Fields Too Large
-//! (exercise 9.6), and logs the message, which names the rule and where it comes from.
+//! A server answers each with 400 Bad Request or 431 Request Header Fields
+//! Too Large (exercise 9.6), and logs the message, which names the rule and
+//! where it comes from.
 
 use std::fmt;
 
@@ -13,13 +14,15 @@ pub enum HeadError {
     MalformedRequestLine,
     /// The method is empty or has a character a token may not have.
     InvalidMethod,
-    /// The request target is empty or has a space, a control or a non-ASCII byte.
+    /// The request target is empty or has a space, a control or a non-ASCII
+    /// byte.
     InvalidTarget,
     /// The version is not `HTTP/1.1` or `HTTP/1.0`.
     UnsupportedVersion,
     /// A line ends in LF without the CR before it.
     BareLineFeed { line: usize },
-    /// A header line starts with a space or tab: the obsolete way to continue a value.
+    /// A header line starts with a space or tab: the obsolete way
+    /// to continue a value.
     ObsoleteLineFolding { line: usize },
     /// A header line has no colon.
     MissingColon { line: usize },

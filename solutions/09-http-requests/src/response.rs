@@ -1,4 +1,5 @@
-//! Writing a response head: the status line, the header fields and the empty line.
+//! Writing a response head: the status line, the header fields and the empty
+//! line.
 //!
 //! ```text
 //! HTTP/1.1 101 Switching Protocols\r\n      status line
@@ -15,13 +16,16 @@ use crate::error::HeadError;
 /// The five statuses a WebSocket server sends during the opening handshake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// 101: the connection now speaks the protocol named in `Upgrade` (RFC 9110 section 15.2.2).
+    /// 101: the connection now speaks the protocol named in `Upgrade` (RFC
+    /// 9110 section 15.2.2).
     SwitchingProtocols,
     /// 400: the request is malformed (RFC 9110 section 15.5.1).
     BadRequest,
-    /// 403: understood, and refused, for example because of its `Origin` (RFC 9110 section 15.5.4).
+    /// 403: understood, and refused, for example because of its `Origin` (RFC
+    /// 9110 section 15.5.4).
     Forbidden,
-    /// 426: the client must switch to another protocol first (RFC 9110 section 15.5.22).
+    /// 426: the client must switch to another protocol first (RFC
+    /// 9110 section 15.5.22).
     UpgradeRequired,
     /// 431: the head is too large (RFC 6585 section 5).
     RequestHeaderFieldsTooLarge,
@@ -38,14 +42,17 @@ impl Status {
         }
     }
 
-    /// The reason phrase the RFCs give the code. Clients ignore it; people read it.
+    /// The reason phrase the RFCs give the code. Clients ignore it; people read
+    /// it.
     pub fn reason(self) -> &'static str {
         match self {
             Status::SwitchingProtocols => "Switching Protocols",
             Status::BadRequest => "Bad Request",
             Status::Forbidden => "Forbidden",
             Status::UpgradeRequired => "Upgrade Required",
-            Status::RequestHeaderFieldsTooLarge => "Request Header Fields Too Large",
+            Status::RequestHeaderFieldsTooLarge => {
+                "Request Header Fields Too Large"
+            }
         }
     }
 }
@@ -56,13 +63,14 @@ impl Status {
 ///
 /// ```text
 /// status-line = HTTP-version SP status-code SP reason-phrase CRLF
-/// field-line  = field-name ":" SP field-value CRLF      (one per header, in order)
-///               CRLF                                    (the empty line)
+/// field-line  = field-name ":" SP field-value CRLF  (one per header, in order)
+///               CRLF                                (the empty line)
 /// ```
 ///
-/// The version is always `HTTP/1.1`. The names and values are the caller's, written as given.
+/// The version is always `HTTP/1.1`. The names and values are the
+/// caller's, written as given.
 pub fn response_head(status: Status, headers: &[(&str, &str)]) -> Vec<u8> {
-    // BEGIN SOLUTION: write the status line, then `name: value` per header, then the empty line, each ending in CRLF
+    // BEGIN SOLUTION: status line, `name: value` per header, empty line; each ends CRLF
     let mut head = String::new();
     // Writing to a String cannot fail.
     let _ = write!(head, "HTTP/1.1 {} {}\r\n", status.code(), status.reason());
@@ -77,12 +85,14 @@ pub fn response_head(status: Status, headers: &[(&str, &str)]) -> Vec<u8> {
 
 // ANCHOR: rejection
 impl HeadError {
-    /// Exercise 9.6: the status a server answers this error with. The two limits are 431
-    /// Request Header Fields Too Large (RFC 6585 section 5); everything else is 400.
+    /// Exercise 9.6: the status a server answers this error with. The two
+    /// limits are 431 Request Header Fields Too Large (RFC 6585 section 5);
+    /// everything else is 400.
     pub fn status(&self) -> Status {
         // BEGIN SOLUTION: HeadTooLarge and TooManyHeaders are 431, every other error 400
         match self {
-            HeadError::HeadTooLarge { .. } | HeadError::TooManyHeaders { .. } => {
+            HeadError::HeadTooLarge { .. }
+            | HeadError::TooManyHeaders { .. } => {
                 Status::RequestHeaderFieldsTooLarge
             }
             _ => Status::BadRequest,
@@ -91,9 +101,9 @@ impl HeadError {
     }
 }
 
-/// Exercise 9.6: the whole response to a head the server could not read. It has no body,
-/// and the server closes the connection after it: whatever follows a broken head cannot
-/// be trusted to start where the head should have ended.
+/// Exercise 9.6: the whole response to a head the server could not read. It has
+/// no body, and the server closes the connection after it: whatever follows a
+/// broken head cannot be trusted to start where the head should have ended.
 ///
 /// Headers, in this order: `Connection: close`, `Content-Length: 0`.
 pub fn rejection(error: &HeadError) -> Vec<u8> {
