@@ -10,6 +10,8 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 /// Building a chapter's tests (or running a tool) may take this long on a cold two-core
 /// machine.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(900);
@@ -25,7 +27,7 @@ pub fn run_limit() -> Duration {
         .map_or(RUN_LIMIT, Duration::from_secs)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Passed,
     Failed,

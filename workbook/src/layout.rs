@@ -17,6 +17,13 @@ pub fn snapshot_files(dir: &Path) -> Vec<PathBuf> {
     files_ending(dir, "snap")
 }
 
+/// Every file under `dir`, whatever its kind, as paths relative to it, sorted: what a
+/// chapter's test run depends on, what `watch` looks at.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "")
+}
+
+/// Files whose name ends in `.extension`, or every file for an empty `extension`.
 fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
     collect(dir, dir, extension, &mut files);
@@ -34,7 +41,7 @@ fn collect(base: &Path, dir: &Path, extension: &str, files: &mut Vec<PathBuf>) {
             if !path.ends_with("target") && !path.ends_with("tests/fixture") {
                 collect(base, &path, extension, files);
             }
-        } else if path.extension().is_some_and(|e| e == extension) {
+        } else if extension.is_empty() || path.extension().is_some_and(|e| e == extension) {
             files.push(path.strip_prefix(base).unwrap().to_path_buf());
         }
     }

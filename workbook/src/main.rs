@@ -3,22 +3,29 @@
 //! ```text
 //! cargo workbook              progress of every chapter and the next step
 //! cargo workbook check N      chapter N exercise by exercise, with a hint
+//! cargo workbook hint N.M     the next hint level of exercise N.M
+//! cargo workbook watch [N]    check again whenever a file under chapters/ changes
 //! cargo workbook reset N      put chapter N's exercises back to their unsolved state
 //! cargo workbook verify       maintainers: the whole workbook, as CI checks it
 //! cargo workbook generate N   maintainers: write chapter N's exercises from its solution
+//! cargo workbook mutants N    maintainers: how many mutants of solution-N the tests catch
 //! cargo workbook new N slug "Title"   maintainers: start chapter N, verified from the start
 //! ```
 
 mod book;
 mod cargo_test;
 mod generate;
+mod hints;
 mod imports;
 mod layout;
 mod manifest;
+mod mutants;
 mod progress;
+mod runs;
 mod scaffold;
 mod style;
 mod verify;
+mod watch;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -31,11 +38,16 @@ use style::Style;
 const USAGE: &str = "usage:
   cargo workbook              your progress in every chapter and the next step
   cargo workbook check N      chapter N exercise by exercise, with a hint for the next one
+  cargo workbook hint N.M     the next level of exercise N.M's hints (a nudge first)
+  cargo workbook watch [N]    check chapter N (or the one you work on) at every change; q quits
   cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
   cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does
   cargo workbook generate [N] maintainers: write the chapter crates from the solutions
   cargo workbook new N slug \"Title\"
-                              maintainers: start chapter N (solution, tests, page, manifest)";
+                              maintainers: start chapter N (solution, tests, page, manifest)
+  cargo workbook mutants N [--from DIR]
+                              maintainers: run cargo-mutants on solution-N (or read the
+                              output in DIR) and list the survivors not explained";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +61,15 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [] => overview(&root, &manifest, style),
         ["check", n] => chapter(&manifest, n).and_then(|c| check(&root, c, style)),
+        ["hint", id] => hint(&root, &manifest, id, style),
+        ["watch"] => watch::watch(&root, &manifest, None, style),
+        ["watch", n] => {
+            chapter(&manifest, n).and_then(|c| watch::watch(&root, &manifest, Some(c), style))
+        }
+        ["mutants", n] => chapter(&manifest, n).and_then(|c| mutants::mutants(&root, c, None)),
+        ["mutants", n, "--from", dir] => {
+            chapter(&manifest, n).and_then(|c| mutants::mutants(&root, c, Some(Path::new(dir))))
+        }
         ["reset", n] => chapter(&manifest, n).and_then(|c| reset(&root, c, false)),
         ["reset", n, "--yes"] | ["reset", "--yes", n] => {
             chapter(&manifest, n).and_then(|c| reset(&root, c, true))
@@ -106,10 +127,23 @@ fn chapter<'a>(manifest: &'a Manifest, text: &str) -> Result<&'a Chapter, String
     manifest.chapter(number(text)?)
 }
 
-fn run_chapter<'a>(root: &Path, chapter: &'a Chapter) -> ChapterResult<'a> {
+/// What a chapter's tests give, as cheaply as possible: nothing for a planned chapter;
+/// when `quick`, every test failing for a chapter the reader has not touched (no build
+/// needed); the last run if nothing it depends on changed since; else a new run.
+fn run_chapter<'a>(root: &Path, chapter: &'a Chapter, quick: bool) -> ChapterResult<'a> {
     let run = (!chapter.planned).then(|| {
+        if quick && runs::untouched(root, chapter) {
+            return runs::not_started(chapter);
+        }
+        let fingerprint = runs::fingerprint(root, chapter);
+        if let Some(run) = runs::cached(root, chapter, &fingerprint) {
+            return run;
+        }
         eprintln!("running the tests of chapter {} ...", chapter.number);
-        cargo_test::build_and_run(root, &chapter.exercise_package())
+        let run = cargo_test::build_and_run(root, &chapter.exercise_package());
+        // Taken again: the build may have written Cargo.lock.
+        runs::keep(root, chapter, &runs::fingerprint(root, chapter), &run);
+        run
     });
     let files = layout::exercise_files(root, chapter);
     ChapterResult {
@@ -119,23 +153,75 @@ fn run_chapter<'a>(root: &Path, chapter: &'a Chapter) -> ChapterResult<'a> {
     }
 }
 
+/// The chapter whose exercise files the reader changed last, if any.
+fn current_chapter<'a>(root: &Path, manifest: &'a Manifest) -> Option<&'a Chapter> {
+    manifest
+        .chapters
+        .iter()
+        .filter_map(|c| Some((runs::last_worked_on(root, c)?, c)))
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, c)| c)
+}
+
 fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {
     let results: Vec<ChapterResult> = manifest
         .chapters
         .iter()
-        .map(|c| run_chapter(root, c))
+        .map(|c| run_chapter(root, c, true))
         .collect();
-    show(&progress::overview(&results, style));
+    let current = current_chapter(root, manifest).map(|c| c.number);
+    show(&progress::overview(&results, current, style));
     Ok(())
 }
 
 fn check(root: &Path, chapter: &Chapter, style: Style) -> Result<(), String> {
-    let result = run_chapter(root, chapter);
-    show(&progress::check(&result, style));
-    match result.status() {
+    let (view, status) = check_view(root, chapter, style);
+    show(&view);
+    match status {
         progress::Status::Done => Ok(()),
         _ => Err(format!("chapter {} is not done yet", chapter.number)),
     }
+}
+
+/// The check of one chapter, and where it stands. Showing a hint level counts as seen.
+fn check_view(root: &Path, chapter: &Chapter, style: Style) -> (String, progress::Status) {
+    let result = run_chapter(root, chapter, false);
+    let mut levels = hints::Levels::load(root);
+    let mut level = 1;
+    let built = result.run.as_ref().is_some_and(|r| r.broken.is_none());
+    if let Some(exercise) = result.first_open_exercise().filter(|_| built) {
+        level = levels.for_check(exercise, result.untried(exercise));
+        levels.shown(exercise, level);
+        levels.save();
+    }
+    (progress::check(&result, level, style), result.status())
+}
+
+/// `hint N.M`: the next level of an exercise's hints, remembered for `check`.
+fn hint(root: &Path, manifest: &Manifest, id: &str, style: Style) -> Result<(), String> {
+    let (n, _) = id
+        .split_once('.')
+        .ok_or_else(|| format!("`{id}` is not an exercise: write it as N.M, like 1.3"))?;
+    let chapter = chapter(manifest, n)?;
+    let exercise = chapter
+        .exercises
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| format!("chapter {n} has no exercise {id}"))?;
+    let mut levels = hints::Levels::load(root);
+    let level = levels.next(exercise);
+    levels.shown(exercise, level);
+    levels.save();
+    let mut out = format!("Exercise {id} \"{}\"\n\n", exercise.title);
+    out.push_str(&progress::hint(exercise, level, style));
+    if level == exercise.hints.len() {
+        out.push_str(&format!(
+            "  (the last hint; the reference is in solutions/{}/src/)\n",
+            chapter.slug
+        ));
+    }
+    show(&out);
+    Ok(())
 }
 
 fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> {
@@ -157,6 +243,9 @@ fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> 
         }
     }
     write_exercise_files(root, chapter)?;
+    let mut levels = hints::Levels::load(root);
+    levels.forget_chapter(chapter.number);
+    levels.save();
     println!("Chapter {} is back to its unsolved state.", chapter.number);
     Ok(())
 }

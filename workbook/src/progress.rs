@@ -87,6 +87,21 @@ impl ChapterResult<'_> {
         ran > 0 && passed == ran
     }
 
+    /// Does every failing test of this exercise still stop at a `todo!()`? Then the
+    /// reader has not tried it yet.
+    pub fn untried(&self, exercise: &Exercise) -> bool {
+        let Some(run) = &self.run else { return true };
+        exercise
+            .tests
+            .iter()
+            .filter(|t| run.outcomes.contains_key(*t) && !run.passed(t))
+            .all(|t| {
+                run.messages
+                    .get(t)
+                    .is_none_or(|m| m.contains("not yet implemented"))
+            })
+    }
+
     pub fn first_open_exercise(&self) -> Option<&Exercise> {
         self.chapter
             .exercises
@@ -105,8 +120,9 @@ fn status_text(status: Status, style: Style) -> String {
     }
 }
 
-/// The table of every chapter and the next step.
-pub fn overview(results: &[ChapterResult], style: Style) -> String {
+/// The table of every chapter and the next step, in the chapter numbered `current` (the
+/// one the reader last worked on) if it is not done yet.
+pub fn overview(results: &[ChapterResult], current: Option<u32>, style: Style) -> String {
     let mut out = String::new();
     writeln!(
         out,
@@ -137,15 +153,17 @@ pub fn overview(results: &[ChapterResult], style: Style) -> String {
         .unwrap();
     }
     out.push('\n');
-    out.push_str(&next_step(results, style));
+    out.push_str(&next_step(results, current, style));
     out
 }
 
-/// The first chapter that is not done, and what to do about it.
-fn next_step(results: &[ChapterResult], style: Style) -> String {
-    let next = results
-        .iter()
-        .find(|r| !matches!(r.status(), Status::Done | Status::Planned));
+/// The first chapter that is not done, from the current one on (then from the start), and
+/// what to do about it.
+fn next_step(results: &[ChapterResult], current: Option<u32>, style: Style) -> String {
+    let open = |r: &&ChapterResult| !matches!(r.status(), Status::Done | Status::Planned);
+    let from_current =
+        current.and_then(|n| results.iter().filter(|r| r.chapter.number >= n).find(open));
+    let next = from_current.or_else(|| results.iter().find(open));
     let Some(result) = next else {
         return format!(
             "{} Every written chapter is done. More chapters are on the way; read ahead in the book.\n",
@@ -216,8 +234,9 @@ fn where_to_work(result: &ChapterResult, exercise: &Exercise) -> String {
     out
 }
 
-/// One chapter, exercise by exercise, with the failure and hint of the first open one.
-pub fn check(result: &ChapterResult, style: Style) -> String {
+/// One chapter, exercise by exercise, with the failure of the first open one and its hint
+/// at level `hint_level` (from 1).
+pub fn check(result: &ChapterResult, hint_level: usize, style: Style) -> String {
     let chapter = result.chapter;
     let mut out = String::new();
     if result.run.is_none() {
@@ -330,14 +349,36 @@ pub fn check(result: &ChapterResult, style: Style) -> String {
         writeln!(out, "\n{} {}", style.bad(label), tests.join(", ")).unwrap();
         out.push_str(&indent(&message));
     }
-    writeln!(
-        out,
-        "\n{}\n{}",
-        style.bold("Hint:"),
-        indent(exercise.hints[0].trim())
-    )
-    .unwrap();
+    out.push('\n');
+    out.push_str(&hint(exercise, hint_level, style));
+    out.push('\n');
     out.push_str(&where_to_work(result, exercise));
+    out
+}
+
+/// Hint `level` (from 1) of an exercise, and how to see the next one.
+pub fn hint(exercise: &Exercise, level: usize, style: Style) -> String {
+    let count = exercise.hints.len();
+    let level = level.clamp(1, count);
+    let title = if count == 1 {
+        "Hint:".to_string()
+    } else {
+        format!("Hint {level} of {count}:")
+    };
+    let mut out = format!(
+        "{}\n{}",
+        style.bold(&title),
+        indent(exercise.hints[level - 1].trim())
+    );
+    if level < count {
+        writeln!(
+            out,
+            "  (more: `cargo workbook hint {}` shows hint {})",
+            exercise.id,
+            level + 1
+        )
+        .unwrap();
+    }
     out
 }
 
@@ -388,7 +429,7 @@ mod tests {
             run: Some(run),
             files: BTreeMap::new(),
         };
-        insta::assert_snapshot!(overview(&[result], Style::PLAIN), @r#"
+        insta::assert_snapshot!(overview(&[result], None, Style::PLAIN), @r#"
         Socket to WebSocket: your progress
 
            #  chapter                                          tests  status
@@ -396,6 +437,62 @@ mod tests {
 
         Next: chapter 1 does not build or its tests did not finish. Run `cargo workbook check 1` to see why.
         "#);
+    }
+
+    #[test]
+    fn next_points_into_the_chapter_last_worked_on() {
+        let two_chapters = format!(
+            "{MANIFEST}{}",
+            r#"
+            [[chapter]]
+            number = 2
+            slug = "02-y"
+            title = "Second"
+            page = "ch02-y.md"
+            [[chapter.exercise]]
+            id = "2.1"
+            title = "Half"
+            function = "half"
+            section = "2.1 Half"
+            tests = ["second_works"]
+            hints = ["Nudge.", "Answer."]
+            [[chapter.exercise]]
+            id = "2.2"
+            title = "Other half"
+            function = "other"
+            section = "2.2 Other"
+            tests = ["other_works"]
+            hints = ["Nudge.", "Answer."]
+            "#
+        );
+        let manifest: Manifest = toml::from_str(&two_chapters).unwrap();
+        let passed = crate::cargo_test::Outcome::Passed;
+        let failed = crate::cargo_test::Outcome::Failed;
+        let mut second = Run::default();
+        second.outcomes.insert("second_works".into(), passed);
+        second.outcomes.insert("other_works".into(), failed);
+        let results = [
+            ChapterResult {
+                chapter: &manifest.chapters[0],
+                run: Some(crate::runs::not_started(&manifest.chapters[0])),
+                files: BTreeMap::new(),
+            },
+            ChapterResult {
+                chapter: &manifest.chapters[1],
+                run: Some(second),
+                files: BTreeMap::new(),
+            },
+        ];
+        let next = |current| {
+            let all = overview(&results, current, Style::PLAIN);
+            all.lines()
+                .find(|l| l.starts_with("Next:"))
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(next(Some(2)), "Next: exercise 2.2 \"Other half\"");
+        // Nothing worked on yet: the first open chapter.
+        assert_eq!(next(None), "Next: exercise 1.1 \"Only\"");
     }
 
     #[test]

@@ -257,3 +257,173 @@ fn verify_refuses_a_snapshot_file_that_no_test_reads() {
         "{stdout}"
     );
 }
+
+/// Runs `cargo workbook ARGS` on `root`; returns (stdout, stderr), whatever the exit.
+fn workbook_out_err(root: &Path, args: &[&str]) -> (String, String) {
+    let output = command(root, args)
+        .output()
+        .expect("run the workbook command");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_fresh_clone_builds_nothing_to_show_progress() {
+    let root = fixture("fresh-no-build");
+    let (stdout, stderr) = workbook_out_err(&root, &[]);
+    assert!(
+        !stderr.contains("running the tests"),
+        "an untouched chapter needs no test run, but stderr says:\n{stderr}"
+    );
+    assert!(
+        !root.join("target/debug").exists(),
+        "nothing should have been built"
+    );
+    assert!(stdout.contains("0/3  not started"), "{stdout}");
+}
+
+#[test]
+fn a_chapter_unchanged_since_its_last_run_is_not_run_again() {
+    let root = fixture("cached");
+    solve_first_exercise(&root);
+    let (first, stderr) = workbook_out_err(&root, &[]);
+    assert!(
+        stderr.contains("running the tests of chapter 1"),
+        "{stderr}"
+    );
+    let (second, stderr) = workbook_out_err(&root, &[]);
+    assert!(
+        !stderr.contains("running the tests"),
+        "the second run should reuse the first:\n{stderr}"
+    );
+    assert_eq!(first, second);
+    // A change to the chapter runs it again.
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("todo!(\"double a\")", "add(a, a)")).unwrap();
+    let (third, stderr) = workbook_out_err(&root, &[]);
+    assert!(
+        stderr.contains("running the tests of chapter 1"),
+        "{stderr}"
+    );
+    assert!(third.contains("3/3  done"), "{third}");
+}
+
+#[test]
+fn hints_come_one_level_at_a_time_and_reset_forgets_them() {
+    let root = fixture("hints");
+    let mut seen = String::new();
+    let mut step = |title: &str, args: &[&str]| {
+        let (stdout, _) = workbook_out_err(&root, args);
+        seen.push_str(&format!(
+            "==== {title}: cargo workbook {}\n",
+            args.join(" ")
+        ));
+        // Only the hint part of check: the rest is another test's snapshot.
+        let shown = match stdout.find("Hint") {
+            Some(at) => &stdout[at..],
+            None => &stdout,
+        };
+        seen.push_str(shown);
+    };
+    step("a fresh chapter shows the first level", &["check", "1"]);
+    step("hint shows the next level", &["hint", "1.1"]);
+    step("and the next", &["hint", "1.1"]);
+    step("the last one stays", &["hint", "1.1"]);
+    step(
+        "an untried exercise shows level 1 in check",
+        &["check", "1"],
+    );
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("todo!(\"add a and b\")", "a * b")).unwrap();
+    step(
+        "after a try, check shows the level reached",
+        &["check", "1"],
+    );
+    step("reset forgets the levels", &["reset", "1", "--yes"]);
+    step("so hint starts again", &["hint", "1.1"]);
+    insta::assert_snapshot!(seen);
+}
+
+#[test]
+fn hint_names_a_missing_exercise() {
+    let root = fixture("hint-missing");
+    let output = command(&root, &["hint", "1.9"]).output().unwrap();
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "cargo workbook: chapter 1 has no exercise 1.9\n"
+    );
+}
+
+#[test]
+fn mutants_reports_the_score_and_the_survivors_not_explained() {
+    let root = fixture("mutants");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mutants-sample");
+    let output = command(&root, &["mutants", "1", "--from", sample.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "a survivor that is not explained fails the check"
+    );
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn watch_checks_again_when_a_file_changes_and_quits_on_q() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let root = fixture("watch");
+    let mut child = command(&root, &["watch", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, receive) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = lines.send(line.unwrap_or_default());
+        }
+    });
+    // Everything watch printed until the next "watching" line, within a deadline.
+    let next_view = || -> String {
+        let mut view = String::new();
+        loop {
+            match receive.recv_timeout(Duration::from_secs(120)) {
+                Ok(line) => {
+                    view.push_str(&line);
+                    view.push('\n');
+                    if line.starts_with("watching chapters/") {
+                        return view;
+                    }
+                }
+                Err(_) => panic!("watch showed no check view within 120 s; so far:\n{view}"),
+            }
+        }
+    };
+    let first = next_view();
+    solve_first_exercise(&root);
+    let second = next_view();
+    child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("watch did not quit within 10 s of q");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    insta::assert_snapshot!(format!("{first}==== after solving 1.1:\n{second}"));
+}
