@@ -67,13 +67,48 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
             // `Decoder::decode` is declared as `fn decode` inside an impl block.
             let name = function.rsplit("::").next().unwrap_or_default();
             let declaration = format!("fn {name}");
-            let (file, _) = sources.iter().find(|(_, text)| {
+            let declares = |text: &str| {
                 text.match_indices(&declaration).any(|(at, _)| {
                     let next = text[at + declaration.len()..].chars().next();
                     matches!(next, Some('(' | '<'))
                 })
-            })?;
+            };
+            // `echo::serve` is in echo.rs, even when chat.rs has a `fn serve` too.
+            let module = function.rsplit_once("::").map(|(module, _)| module);
+            let in_module = |file: &str| module.is_some_and(|m| is_module_file(file, m));
+            let (file, _) = sources
+                .iter()
+                .find(|(file, text)| in_module(file) && declares(text))
+                .or_else(|| sources.iter().find(|(_, text)| declares(text)))?;
             Some((function.to_string(), file.clone()))
         })
         .collect()
+}
+
+/// Whether `file` (a path ending in `src/…rs`) is the file of `module`
+/// (`echo`, `experiment::pool`): `src/echo.rs` or `src/experiment/pool/mod.rs`.
+fn is_module_file(file: &str, module: &str) -> bool {
+    let Some((_, relative)) = file.rsplit_once("src/") else {
+        return false;
+    };
+    let path = module.replace("::", "/");
+    relative == format!("{path}.rs") || relative == format!("{path}/mod.rs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_module_file;
+
+    #[test]
+    fn a_function_s_module_names_its_file() {
+        let chat = "chapters/08-async-with-tokio/src/chat.rs";
+        let echo = "chapters/08-async-with-tokio/src/echo.rs";
+        let pool = "chapters/08-async-with-tokio/src/experiment/pool.rs";
+        let mod_rs = "chapters/08-async-with-tokio/src/experiment/mod.rs";
+        assert!(is_module_file(echo, "echo"));
+        assert!(!is_module_file(chat, "echo"));
+        assert!(is_module_file(pool, "experiment::pool"));
+        assert!(is_module_file(mod_rs, "experiment"));
+        assert!(!is_module_file(echo, "Decoder"));
+    }
 }
