@@ -12,7 +12,10 @@ mod peers;
 use std::io::{self, Cursor};
 
 use chapter_4::{Lines, fill, send_all, write_line};
-use peers::{Cut, Full, Interrupting, Recorder, Stingy};
+use peers::{
+    Cut, Full, Interrupting, MESSAGES, Recorder, Stingy, kind, messages,
+    outcome, text,
+};
 use support::reads::{self, expect_messages};
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok};
 
@@ -20,35 +23,6 @@ const BOOK: Book = Book::page("ch04-byte-streams.md");
 const WHOLE_READS: Section = BOOK.section("4.1 Reading a whole buffer");
 const WHOLE_WRITES: Section = BOOK.section("4.2 Writing a whole buffer");
 const DELIMITER: Section = BOOK.section("4.3 Framing by delimiter");
-
-/// The messages most tests send: an empty one and one with spaces included.
-const MESSAGES: [&[u8]; 4] = [b"hello", b"", b"two words", b"and the last one"];
-
-fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
-    result.map(|_| ()).map_err(|e| e.kind())
-}
-
-/// A message read, or why not, in a form a failure message shows well.
-fn outcome(
-    result: io::Result<Option<Vec<u8>>>,
-) -> Result<Option<String>, io::ErrorKind> {
-    result
-        .map(|message| {
-            message.map(|m| String::from_utf8_lossy(&m).into_owned())
-        })
-        .map_err(|e| e.kind())
-}
-
-/// The messages as text, to compare with what the reader's code returned.
-fn messages() -> Vec<String> {
-    MESSAGES
-        .map(|m| String::from_utf8_lossy(m).into_owned())
-        .to_vec()
-}
-
-fn text(bytes: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes))
-}
 
 // ---------------------------------------------------------------- 4.1 fill
 

@@ -12,7 +12,7 @@ use std::io::{self, Cursor, Read, Write};
 use std::time::{Duration, Instant};
 
 use chapter_4::{Deadline, HEADER_LEN, read_frame, write_frame};
-use peers::{Cut, Recorder};
+use peers::{Cut, MESSAGES, Recorder, kind, messages, outcome, text};
 use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::reads::{self, expect_messages};
@@ -25,41 +25,12 @@ const LENGTH_PREFIX: Section = BOOK.section("4.4 Framing by length");
 const MESSAGE_DEADLINE: Section =
     BOOK.section("4.5 A deadline for the whole message");
 
-/// The messages most tests send: an empty one and one with spaces included.
-const MESSAGES: [&[u8]; 4] = [b"hello", b"", b"two words", b"and the last one"];
-
-fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
-    result.map(|_| ()).map_err(|e| e.kind())
-}
-
 /// The test's own length-prefixed frame: a big-endian u32 length, then the
 /// payload.
 fn frame(payload: &[u8]) -> Vec<u8> {
     let mut bytes = (payload.len() as u32).to_be_bytes().to_vec();
     bytes.extend_from_slice(payload);
     bytes
-}
-
-/// A message read, or why not, in a form a failure message shows well.
-fn outcome(
-    result: io::Result<Option<Vec<u8>>>,
-) -> Result<Option<String>, io::ErrorKind> {
-    result
-        .map(|message| {
-            message.map(|m| String::from_utf8_lossy(&m).into_owned())
-        })
-        .map_err(|e| e.kind())
-}
-
-/// The messages as text, to compare with what the reader's code returned.
-fn messages() -> Vec<String> {
-    MESSAGES
-        .map(|m| String::from_utf8_lossy(m).into_owned())
-        .to_vec()
-}
-
-fn text(bytes: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
 // ---------------------------------------------------------------- 4.4 frames

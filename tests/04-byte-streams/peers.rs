@@ -190,3 +190,35 @@ impl Write for Recorder {
         Ok(())
     }
 }
+
+// ------------------------------------------- what the peers send, as shown
+
+/// The messages most tests send: an empty one and one with spaces included.
+pub const MESSAGES: [&[u8]; 4] =
+    [b"hello", b"", b"two words", b"and the last one"];
+
+pub fn kind<T>(result: io::Result<T>) -> Result<(), io::ErrorKind> {
+    result.map(|_| ()).map_err(|e| e.kind())
+}
+
+/// A message read, or why not, in a form a failure message shows well.
+pub fn outcome(
+    result: io::Result<Option<Vec<u8>>>,
+) -> Result<Option<String>, io::ErrorKind> {
+    result
+        .map(|message| {
+            message.map(|m| String::from_utf8_lossy(&m).into_owned())
+        })
+        .map_err(|e| e.kind())
+}
+
+/// The messages as text, to compare with what the reader's code returned.
+pub fn messages() -> Vec<String> {
+    MESSAGES
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .to_vec()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
