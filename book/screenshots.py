@@ -27,6 +27,47 @@ START_HEIGHT = 800
 LIMIT_SECONDS = 30
 
 
+# What a reader at this width cannot see whole, found in the page itself:
+# listings and tables that scroll sideways (cut off in a screenshot, and on a
+# phone), and pictures shown so much smaller than drawn that their text is
+# hard to read.
+PROBLEMS = """
+(() => {
+  const near = el => {
+    let h = el.previousElementSibling;
+    while (h && !/^H[1-6]$/.test(h.tagName)) h = h.previousElementSibling;
+    return h ? ` (after "${h.textContent.trim().slice(0, 50)}")` : "";
+  };
+  const found = [];
+  // mdBook scrolls the <code> inside a <pre>; look at both.
+  for (const pre of document.querySelectorAll("main pre")) {
+    const box = [pre, ...pre.querySelectorAll("code")]
+      .find(el => el.scrollWidth > el.clientWidth + 1);
+    if (box) {
+      const first = pre.textContent.trim().split("\\n")[0].slice(0, 40);
+      found.push(`listing scrolls sideways, ${box.scrollWidth} px in ` +
+                 `${box.clientWidth}: "${first}"${near(pre)}`);
+    }
+  }
+  for (const table of document.querySelectorAll("main table")) {
+    const box = table.parentElement;
+    if (table.scrollWidth > box.clientWidth + 1) {
+      found.push(`table scrolls sideways, ${table.scrollWidth} px in ` +
+                 `${box.clientWidth}${near(box)}`);
+    }
+  }
+  for (const img of document.querySelectorAll("main img")) {
+    const scale = img.clientWidth / (img.naturalWidth || img.clientWidth);
+    if (scale < 0.6) {
+      found.push(`picture at ${Math.round(scale * 100)}% of its size: ` +
+                 `${img.getAttribute("src")}${near(img.closest("p") || img)}`);
+    }
+  }
+  return found;
+})()
+"""
+
+
 class Browser:
     def __init__(self, program: str, profile: str):
         # Our ends: we write to_browser, read from_browser.
@@ -110,7 +151,9 @@ def timed_out(_signal, _frame):
     raise TimeoutError(f"a screenshot took more than {LIMIT_SECONDS} s")
 
 
-def screenshot(browser: Browser, url: str, theme: str, width: int) -> bytes:
+def screenshot(browser: Browser, url: str, theme: str,
+               width: int) -> tuple[bytes, list[str]]:
+    """The page as a PNG, and what a reader cannot see whole in it."""
     signal.alarm(LIMIT_SECONDS)  # every read below may block: one deadline
     target = browser.send("Target.createTarget", url="about:blank")["targetId"]
     session = browser.send("Target.attachToTarget", targetId=target,
@@ -131,6 +174,8 @@ def screenshot(browser: Browser, url: str, theme: str, width: int) -> bytes:
                            expression="document.documentElement.className")
     if theme not in applied["result"].get("value", ""):
         raise RuntimeError(f"{url}: the page did not take theme {theme}")
+    problems = browser.send("Runtime.evaluate", session, returnByValue=True,
+                            expression=PROBLEMS)["result"]["value"]
     size = browser.send("Page.getLayoutMetrics", session)["cssContentSize"]
     height = int(size["height"] + 0.5)
     browser.send("Emulation.setDeviceMetricsOverride", session, width=width,
@@ -139,7 +184,7 @@ def screenshot(browser: Browser, url: str, theme: str, width: int) -> bytes:
                        captureBeyondViewport=True)["data"]
     browser.send("Target.closeTarget", targetId=target)
     signal.alarm(0)
-    return base64.b64decode(png)
+    return base64.b64decode(png), problems
 
 
 def main():
@@ -154,10 +199,12 @@ def main():
                 url = (Path(book) / f"{page}.html").resolve().as_uri()
                 for theme in THEMES:
                     for width in WIDTHS:
-                        png = screenshot(browser, url, theme, width)
+                        png, problems = screenshot(browser, url, theme, width)
                         file = out_dir / f"{page}-{theme}-{width}.png"
                         file.write_bytes(png)
                         print(file)
+                        for problem in problems:
+                            print(f"  {problem}")
         finally:
             browser.close()
 
