@@ -233,22 +233,27 @@ impl Chromium {
         let stdout = drain(child.stdout.take(), MAX_DOM + 1);
         let stderr = drain(child.stderr.take(), MAX_DOM);
         let status = wait(&mut child, options.limit);
-        // Bounded joins: a helper process that outlives the browser may hold a pipe open.
-        let dom = stdout
-            .recv_timeout(Duration::from_secs(2))
-            .unwrap_or_default();
+        // A helper process left behind would hold the pipes open: end them all.
+        kill_group(&child);
+        let dom = stdout.recv_timeout(Duration::from_secs(2));
         let stderr = stderr
             .recv_timeout(Duration::from_secs(2))
             .unwrap_or_default();
         let stderr = last_lines(&stderr, STDERR_LINES);
-        match status {
-            None => Err(BrowserError::TimedOut {
+        match (status, dom) {
+            (None, _) => Err(BrowserError::TimedOut {
                 limit: options.limit,
                 stderr,
             }),
-            Some(status) if !status.success() => Err(BrowserError::Failed { status, stderr }),
-            Some(_) if dom.len() as u64 > MAX_DOM => Err(BrowserError::TooLarge { limit: MAX_DOM }),
-            Some(_) => Ok(String::from_utf8_lossy(&dom).into_owned()),
+            (Some(status), _) if !status.success() => Err(BrowserError::Failed { status, stderr }),
+            (Some(status), Err(_)) => Err(BrowserError::Failed {
+                status,
+                stderr: format!("(its output never ended)\n{stderr}"),
+            }),
+            (Some(_), Ok(dom)) if dom.len() as u64 > MAX_DOM => {
+                Err(BrowserError::TooLarge { limit: MAX_DOM })
+            }
+            (Some(_), Ok(dom)) => Ok(String::from_utf8_lossy(&dom).into_owned()),
         }
     }
 }
@@ -303,7 +308,7 @@ fn drain(pipe: Option<impl Read + Send + 'static>, max: u64) -> mpsc::Receiver<V
     bytes
 }
 
-/// Waits for the child until `limit`; kills it (and its process group) past that.
+/// Waits for the child until `limit`; kills it past that and returns `None`.
 fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let start = Instant::now();
     while start.elapsed() < limit {
@@ -319,9 +324,11 @@ fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     None
 }
 
+/// Kills the browser's helper processes (renderer, GPU, crash handler) with it.
 #[cfg(unix)]
 fn kill_group(child: &Child) {
     // The group's id is the browser's pid (`process_group(0)`); `-PID` names the group.
+    // Once the group is empty this fails, quietly.
     let _ = Command::new("kill")
         .args(["-s", "KILL", "--", &format!("-{}", child.id())])
         .stderr(Stdio::null())
