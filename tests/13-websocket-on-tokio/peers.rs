@@ -102,3 +102,81 @@ pub fn quick_config() -> Config {
         ..Config::default()
     }
 }
+
+/// A raw client's end of a connection whose handshake it did by hand:
+/// after [`UPGRADE_REQUEST`] (and `first_frames` in the same write), it
+/// read the whole 101 response. Panics with the answer if it is not a 101.
+pub async fn raw_client(
+    addr: SocketAddr,
+    first_frames: &[u8],
+) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = support::tokio::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut request = UPGRADE_REQUEST.to_vec();
+    request.extend_from_slice(first_frames);
+    stream.write_all(&request).await.unwrap();
+    // Byte by byte, so as not to read past the head into the frames.
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0];
+        match stream.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    assert!(
+        head.starts_with("HTTP/1.1 101 "),
+        "the server refused the handshake: {head:?}"
+    );
+    stream
+}
+
+/// Accepts one connection on `listener` and completes the server's
+/// handshake with the reader's `accept`.
+pub async fn accept_one(
+    listener: &tokio::net::TcpListener,
+    config: &Config,
+) -> chapter_13::WebSocket<tokio::net::TcpStream> {
+    let (stream, _) = listener.accept().await.unwrap();
+    match accept(stream, config).await {
+        Ok(socket) => socket,
+        Err(error) => panic!("accept() failed: {error}"),
+    }
+}
+
+/// Reads until the peer's end of stream (or an error, or `limit` bytes).
+pub async fn read_to_end(
+    stream: &mut tokio::net::TcpStream,
+    limit: usize,
+) -> (Vec<u8>, &'static str) {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    while received.len() < limit {
+        match stream.read(&mut buffer).await {
+            Ok(0) => return (received, "end of stream"),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(_) => return (received, "error"),
+        }
+    }
+    (received, "still open")
+}
+
+/// Every message `socket` receives until it ends, and how it ended.
+pub async fn receive_all<S>(
+    socket: &mut chapter_13::WebSocket<S>,
+) -> (Vec<chapter_13::Message>, String)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut messages = Vec::new();
+    loop {
+        match socket.receive().await {
+            Ok(Some(message)) => messages.push(message),
+            Ok(None) => return (messages, "Ok(None)".to_string()),
+            Err(error) => return (messages, format!("Err({error:?})")),
+        }
+    }
+}
