@@ -7,10 +7,15 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use chapter_13::{Config, accept, echo};
-use support::Section;
 use support::background::Background;
 use support::net::IO_TIMEOUT;
+use support::report::Failure;
 use support::tokio::{Served, serve_on_loopback};
+use support::{Book, Section};
+
+const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
+/// Where a failed handshake sends the reader, whatever the test is about.
+const ACCEPT: Section = BOOK.section("13.1 The handshake under a deadline");
 
 /// A short deadline for what should happen at once on loopback.
 pub const SOON: Duration = Duration::from_secs(5);
@@ -47,21 +52,35 @@ pub fn echo_server(
 }
 
 /// A tungstenite client connected to `addr`, its reads and writes under
-/// [`IO_TIMEOUT`].
+/// [`IO_TIMEOUT`]. A failed handshake fails the test.
 pub fn tungstenite_client(
     addr: SocketAddr,
-) -> tungstenite::Result<tungstenite::WebSocket<TcpStream>> {
-    let stream = support::net::connect(addr).map_err(tungstenite::Error::Io)?;
+) -> tungstenite::WebSocket<TcpStream> {
+    let connected = support::net::connect(addr);
+    let stream = connected.unwrap_or_else(|error| {
+        handshake_failed("a TCP connection", &error.to_string())
+    });
     stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
     stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
     let url = format!("ws://{addr}/");
     match tungstenite::client(url, stream) {
-        Ok((socket, _response)) => Ok(socket),
-        Err(tungstenite::HandshakeError::Failure(error)) => Err(error),
-        Err(tungstenite::HandshakeError::Interrupted(_)) => Err(
-            tungstenite::Error::Io(std::io::ErrorKind::WouldBlock.into()),
+        Ok((socket, _response)) => socket,
+        Err(error) => handshake_failed(
+            "HTTP/1.1 101 Switching Protocols",
+            &format!("tungstenite's handshake failed: {error}"),
         ),
     }
+}
+
+/// Ends the test: the server under test did not complete a handshake.
+fn handshake_failed(expected: &str, found: &str) -> ! {
+    Failure {
+        what: "the server's answer to a client's opening handshake".into(),
+        expected: expected.into(),
+        found: found.into(),
+        read: ACCEPT,
+    }
+    .fail()
 }
 
 /// A client's opening request, written by hand (RFC 6455 section 1.3's
@@ -126,10 +145,13 @@ pub async fn raw_client(
         }
     }
     let head = String::from_utf8_lossy(&head);
-    assert!(
-        head.starts_with("HTTP/1.1 101 "),
-        "the server refused the handshake: {head:?}"
-    );
+    if !head.starts_with("HTTP/1.1 101 ") {
+        let found = match head.lines().next() {
+            Some(line) => format!("{line:?}"),
+            None => "the connection ended with no answer".to_string(),
+        };
+        handshake_failed("HTTP/1.1 101 Switching Protocols", &found);
+    }
     stream
 }
 
@@ -142,7 +164,13 @@ pub async fn accept_one(
     let (stream, _) = listener.accept().await.unwrap();
     match accept(stream, config).await {
         Ok(socket) => socket,
-        Err(error) => panic!("accept() failed: {error}"),
+        Err(error) => Failure {
+            what: "accept() with a test client".into(),
+            expected: "Ok(a WebSocket)".into(),
+            found: format!("Err({error:?})"),
+            read: ACCEPT,
+        }
+        .fail(),
     }
 }
 

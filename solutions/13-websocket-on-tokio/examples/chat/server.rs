@@ -139,7 +139,10 @@ async fn chat(
                     }
                 }
                 // The room dropped us: we could not keep up.
-                None => break socket.close(code::POLICY_VIOLATION, "too slow").await,
+                None => {
+                    let why = "too slow";
+                    break socket.close(code::POLICY_VIOLATION, why).await;
+                }
             },
         }
     };
