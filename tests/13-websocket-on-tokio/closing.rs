@@ -3,9 +3,7 @@
 
 mod peers;
 
-use std::time::{Duration, Instant};
-
-use chapter_13::{CloseFrame, Config, Error, Waited, code};
+use chapter_13::{CloseFrame, Config, code};
 use peers::*;
 use support::tokio::{listener, run};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
@@ -98,39 +96,6 @@ fn close_completes_the_closing_handshake_with_tungstenite() {
         CLOSING,
     );
     expect_eq(end, "ConnectionClosed".to_string(), "then", CLOSING);
-}
-
-#[test]
-fn a_peer_that_never_answers_the_close_is_left_after_the_close_timeout() {
-    let what = "close() with a peer that never answers";
-    let (outcome, took) = run(SOON, what, CLOSING, async {
-        let (listener, addr) = listener().await;
-        let client = async move {
-            let mut stream = raw_client(addr, b"").await;
-            // Reads everything, answers nothing, closes nothing.
-            read_to_end(&mut stream, 1 << 20).await
-        };
-        let server = async {
-            let mut socket = accept_one(&listener, &quick_config()).await;
-            let start = Instant::now();
-            let closed = socket.close(code::NORMAL, "").await;
-            (closed.map_err(|e| format!("{e:?}")), start.elapsed())
-        };
-        tokio::join!(client, server).1
-    });
-    expect_eq(
-        outcome,
-        Err(format!("{:?}", Error::Timeout(Waited::Close))),
-        what,
-        CLOSING,
-    );
-    expect_that(
-        took < Duration::from_secs(2),
-        "how long close() waited",
-        "about close_timeout (300 ms)",
-        format!("{took:?}"),
-        CLOSING,
-    );
 }
 
 #[test]

@@ -13,38 +13,6 @@ const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
 const READING: Section = BOOK.section("13.2 Reading into the core");
 
 #[test]
-fn frames_in_the_same_write_as_the_handshake_are_all_delivered() {
-    let what = "receive() after a request, two texts and a close in one write";
-    let (messages, ending) = run(SOON, what, READING, async move {
-        let (listener, addr) = listener().await;
-        let mut frames = client_frame(0x1, b"one");
-        frames.extend(client_frame(0x1, b"two"));
-        frames.extend(client_frame(0x8, &1000u16.to_be_bytes()));
-        let client = async move {
-            let mut stream = raw_client(addr, &frames).await;
-            read_to_end(&mut stream, 1 << 20).await
-        };
-        let server = async {
-            let mut socket = accept_one(&listener, &Config::default()).await;
-            receive_all(&mut socket).await
-        };
-        tokio::join!(client, server).1
-    });
-    expect_eq(
-        messages,
-        vec![Message::from("one"), Message::from("two")],
-        "the messages receive() returned",
-        READING,
-    );
-    expect_eq(
-        ending,
-        "Ok(None)".to_string(),
-        "then receive() gave",
-        READING,
-    );
-}
-
-#[test]
 fn a_message_written_one_byte_at_a_time_arrives_whole() {
     let what = "receive() of a text written a byte at a time";
     let (messages, _) = run(SOON, what, READING, async move {
