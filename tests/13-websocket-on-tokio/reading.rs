@@ -3,10 +3,12 @@
 
 mod peers;
 
+use std::time::Duration;
+
 use chapter_13::{Config, Error, Message};
 use peers::*;
 use support::tokio::{listener, run};
-use support::{Book, Section, expect_eq};
+use support::{Book, Section, expect_eq, expect_that};
 use tokio::io::AsyncWriteExt;
 
 const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
@@ -37,6 +39,50 @@ fn a_message_written_one_byte_at_a_time_arrives_whole() {
         messages,
         vec![Message::from("a byte at a time")],
         "what receive() returned",
+        READING,
+    );
+}
+
+#[test]
+fn receive_cancelled_by_select_loses_nothing() {
+    let what = "receive() in a select! that a timer cancels every millisecond";
+    let (count, cancelled) = run(SOON, what, READING, async move {
+        let (listener, addr) = listener().await;
+        let client = async move {
+            let mut stream = raw_client(addr, b"").await;
+            for i in 0..200u32 {
+                let frame = client_frame(0x2, &i.to_be_bytes());
+                // Two writes per frame: reads that end inside a frame.
+                stream.write_all(&frame[..3]).await.unwrap();
+                tokio::time::sleep(Duration::from_micros(300)).await;
+                stream.write_all(&frame[3..]).await.unwrap();
+            }
+            stream
+        };
+        let server = async {
+            let mut socket = accept_one(&listener, &Config::default()).await;
+            let (mut count, mut cancelled) = (0u32, 0);
+            while count < 200 {
+                let tick = tokio::time::sleep(Duration::from_millis(1));
+                tokio::select! {
+                    received = socket.receive() => match received {
+                        Ok(Some(Message::Binary(data)))
+                            if data == count.to_be_bytes() => count += 1,
+                        _ => break,
+                    },
+                    () = tick => cancelled += 1,
+                }
+            }
+            (count, cancelled)
+        };
+        tokio::join!(client, server).1
+    });
+    expect_eq(count, 200, "messages received in order, none lost", READING);
+    expect_that(
+        cancelled > 0,
+        "how often the timer cancelled receive()",
+        "at least once (else this test proved nothing)",
+        cancelled,
         READING,
     );
 }
