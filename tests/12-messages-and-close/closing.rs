@@ -14,7 +14,7 @@ use chapter_12::{
 };
 use frames::OpCode;
 use script::*;
-use support::{Book, Section, expect_bytes, expect_eq};
+use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
 const CLOSING: Section = BOOK.section("12.7 The closing handshake");
@@ -268,4 +268,47 @@ fn a_message_over_the_limit_fails_with_1009() {
         LIMIT,
     );
     support::assert_snapshot!(LIMIT, script.transcript());
+}
+
+/// The fragment that takes a message over the limit is refused before it
+/// joins the fragments so far: however a peer fragments a message, the
+/// connection never holds more of it than the limit.
+#[test]
+fn a_fragment_over_the_limit_is_refused_before_it_is_stored() {
+    const FRAGMENT: usize = 600 << 10;
+    let config = Config {
+        max_message: 1 << 20,
+        ..Config::default()
+    };
+    let mut connection = connection(Role::Server, config);
+    let first = from_peer(Role::Server, false, OpCode::Binary, &[1; FRAGMENT]);
+    connection.receive_data(&first);
+    let mut events = events_of(&mut connection, "a 600 KiB fragment", LIMIT);
+    let before = connection.buffer_capacity();
+    let second =
+        from_peer(Role::Server, true, OpCode::Continuation, &[2; FRAGMENT]);
+    connection.receive_data(&second);
+    events.extend(events_of(&mut connection, "a second one", LIMIT));
+    expect_eq(
+        events,
+        vec![Event::Failed(ProtocolError::MessageTooBig {
+            size: 2 * FRAGMENT,
+            max: 1 << 20,
+        })],
+        "the events of two 600 KiB fragments with a limit of 1 MiB",
+        LIMIT,
+    );
+    let after = connection.buffer_capacity();
+    expect_that(
+        after <= before + 1024,
+        "buffer_capacity() after the second 600 KiB fragment failed the \
+         connection",
+        &format!(
+            "at most {before} bytes + 1 KiB, as before it arrived: the \
+             fragment is refused before it is copied into the fragments so \
+             far (check_message_size first)"
+        ),
+        format!("{after} bytes"),
+        LIMIT,
+    );
 }

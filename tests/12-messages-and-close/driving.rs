@@ -13,7 +13,10 @@ use chapter_12::{
     Config, Connection, Event, ProtocolError, Role, SendError, State,
 };
 use frames::{FrameError, OpCode};
-use script::{KEY, connection, frames_sent, from_peer, show_frame};
+use script::{
+    KEY, answer_events, connection, events_of, frames_sent, from_peer,
+    show_frame,
+};
 use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
@@ -42,17 +45,20 @@ fn one_read(us: Role, frames: &[(OpCode, &[u8])]) -> Vec<u8> {
 }
 
 /// Pulls every event, answering each text message with "re: " and its text,
-/// the way an echo server does.
-fn answer_every_message(connection: &mut Connection) -> Vec<String> {
+/// the way an echo server does; `what` says what was received.
+fn answer_every_message(
+    connection: &mut Connection,
+    what: &str,
+) -> Vec<String> {
     let mut log = Vec::new();
-    while let Some(event) = connection.next_event() {
-        if let Event::Text(text) = &event {
+    answer_events(connection, what, DRIVING, |connection, event| {
+        if let Event::Text(text) = event {
             let answer = connection.send_text(format!("re: {text}"));
             log.push(format!("{event:?} -> send_text: {answer:?}"));
         } else {
             log.push(format!("{event:?}"));
         }
-    }
+    });
     log
 }
 
@@ -73,7 +79,7 @@ fn every_message_before_a_close_can_be_answered() {
             ],
         ));
         expect_eq(
-            answer_every_message(&mut connection),
+            answer_every_message(&mut connection, "\"one\", \"two\", close"),
             vec![
                 "Text(\"one\") -> send_text: Ok(())".to_string(),
                 "Text(\"two\") -> send_text: Ok(())".to_string(),
@@ -111,7 +117,7 @@ fn a_message_before_a_protocol_error_is_delivered_first() {
     bytes.extend(from_peer(Role::Client, true, OpCode::Text, b"bad"));
     connection.receive_data(&bytes);
     expect_eq(
-        answer_every_message(&mut connection),
+        answer_every_message(&mut connection, "\"hello\", unmasked frame"),
         vec![
             "Text(\"hello\") -> send_text: Ok(())".to_string(),
             format!(
@@ -142,7 +148,8 @@ fn fail_point(
 ) -> (usize, Vec<Event>) {
     for (at, byte) in bytes.iter().enumerate() {
         connection.receive_data(&[*byte]);
-        let events: Vec<Event> = connection.events().collect();
+        let what = format!("byte {} of {} fed on its own", at + 1, bytes.len());
+        let events = events_of(connection, &what, REASSEMBLY);
         if !events.is_empty() {
             return (at + 1, events);
         }
@@ -223,9 +230,9 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
     let cut = frame.len() - 2;
     let mut events = Vec::new();
     connection.receive_data(&frame[..cut]);
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "\"a\" + e2", REASSEMBLY));
     connection.receive_data(&frame[cut..]);
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "82 ac", REASSEMBLY));
     // Then a message in two fragments: checked from a clean start.
     connection.receive_data(&from_peer(
         Role::Server,
@@ -239,7 +246,7 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
         OpCode::Continuation,
         b"y",
     ));
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "\"x\" + \"y\"", REASSEMBLY));
     expect_eq(
         events,
         vec![Event::Text("a€".to_string()), Event::Text("xy".to_string())],
@@ -260,7 +267,8 @@ fn a_large_frame_leaves_no_large_buffer_behind() {
     let mut received = 0;
     for piece in wire.chunks(64 << 10) {
         connection.receive_data(piece);
-        while let Some(event) = connection.next_event() {
+        let what = "a piece of a 16 MiB frame";
+        for event in events_of(&mut connection, what, DRIVING) {
             if let Event::Binary(data) = event {
                 received += data.len();
             }
@@ -287,8 +295,9 @@ fn the_socket_ending_early_is_reported_as_1006() {
         bytes.extend(&from_peer(us, true, OpCode::Text, b"cut off")[..4]);
         connection.receive_data(&bytes);
         connection.receive_eof();
+        let what = "a message, half a frame and the socket's end";
         expect_eq(
-            connection.events().collect::<Vec<_>>(),
+            events_of(&mut connection, what, DRIVING),
             vec![
                 Event::Text("last words".to_string()),
                 Event::Close {
@@ -496,8 +505,9 @@ fn the_frame_limit_is_separate_from_the_message_limit() {
         &[2; 200],
     ));
     connection.receive_data(&bytes);
-    let events: Vec<String> = connection
-        .events()
+    let what = "two 200-byte fragments";
+    let events: Vec<String> = events_of(&mut connection, what, LIMIT)
+        .into_iter()
         .map(|e| match e {
             Event::Binary(data) => format!("Binary of {} bytes", data.len()),
             other => format!("{other:?}"),

@@ -17,7 +17,8 @@ use frames::{Frame, OpCode};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use script::{
-    close_code, connection, from_peer, show_event_in_full, try_frames_sent,
+    close_code, connection, from_peer, show_event_in_full, try_events_of,
+    try_frames_sent,
 };
 use support::hex::{diff, hex_bytes};
 use support::{Book, Section, check_eq, check_that};
@@ -321,14 +322,17 @@ fn conversation(messages: &[Message]) -> (Vec<u8>, Vec<Event>) {
 }
 
 /// Feeds `bytes` in the pieces `cuts` makes, after calling `close(1000, "")`
-/// first if `close_first`; returns the events and what was sent.
+/// first if `close_first`; returns the events and what was sent. A
+/// connection that gives events without end fails the test case (`read` is
+/// the section its failure points at).
 fn run(
     role: Role,
     config: Config,
     close_first: bool,
     bytes: &[u8],
     cuts: &[usize],
-) -> (Vec<Event>, Vec<u8>) {
+    read: Section,
+) -> Result<(Vec<Event>, Vec<u8>), TestCaseError> {
     let mut connection = connection(role, config);
     let mut events = Vec::new();
     let mut sent = Vec::new();
@@ -337,12 +341,17 @@ fn run(
         let _ = connection.close(1000, "");
         sent.extend(connection.data_to_send());
     }
-    for piece in cut(bytes, cuts) {
+    let pieces = cut(bytes, cuts);
+    for (index, piece) in pieces.iter().enumerate() {
         connection.receive_data(piece);
-        events.extend(connection.events());
+        let what =
+            format!("piece {} of {} ({role:?})", index + 1, pieces.len());
+        let new = try_events_of(&mut connection, &what, read)
+            .map_err(|f| TestCaseError::fail(f.to_string()))?;
+        events.extend(new);
         sent.extend(connection.data_to_send());
     }
-    (events, sent)
+    Ok((events, sent))
 }
 
 /// One frame that may break any rule: any opcode, reserved bits, FIN, a mask or
@@ -406,7 +415,7 @@ proptest! {
     ) {
         support::print_each_panic_once();
         let (bytes, expected) = conversation(&messages);
-        let (events, sent) = run(Role::Server, Config::default(), false, &bytes, &cuts);
+        let (events, sent) = run(Role::Server, Config::default(), false, &bytes, &cuts, PING)?;
         check_events(&events, &expected, "the events of a generated conversation", PING)?;
         // Every frame sent must be a pong, answering the pings in order: as
         // events, the pongs must be the pings' events with the other kind of
@@ -439,8 +448,8 @@ proptest! {
         let bytes = bytes.0;
         let role = if client { Role::Client } else { Role::Server };
         let config = Config { max_message: 100, ..Config::default() };
-        let (events, sent) = run(role, config.clone(), close_first, &bytes, &[]);
-        let (events_in_pieces, sent_in_pieces) = run(role, config, close_first, &bytes, &cuts);
+        let (events, sent) = run(role, config.clone(), close_first, &bytes, &[], LIMIT)?;
+        let (events_in_pieces, sent_in_pieces) = run(role, config, close_first, &bytes, &cuts, LIMIT)?;
         let pieces = cut(&bytes, &cuts).len();
         check_events(
             &events_in_pieces,
@@ -498,7 +507,7 @@ proptest! {
             bytes.extend(from_peer(Role::Server, fin, opcode, fragment));
         }
         let config = Config { max_message: MAX, ..Config::default() };
-        let (events, sent) = run(Role::Server, config, false, &bytes, &[]);
+        let (events, sent) = run(Role::Server, config, false, &bytes, &[], LIMIT)?;
         let closes: Vec<Option<u16>> = frames_sent(Role::Server, &sent, LIMIT)?
             .iter()
             .map(|frame| close_code(&frame.payload))

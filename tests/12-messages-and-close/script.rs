@@ -13,8 +13,12 @@ use std::ops::Range;
 
 use chapter_12::{Config, Connection, Event, Role};
 use frames::{Decoded, Decoder, Frame, OpCode};
+use support::Book;
 use support::hex::{Annotated, hex_bytes};
 use support::report::{Failure, Section};
+
+const BOOK: Book = Book::page("ch12-messages-and-close.md");
+const FAILING: Section = BOOK.section("12.4 Failing the connection");
 
 /// The masking key of the examples in RFC 6455 section 5.7. Every frame a test
 /// client sends uses it, so the bytes are the same on every run.
@@ -93,6 +97,97 @@ pub fn try_frames_sent(
         }
     }
     Ok(found)
+}
+
+/// More events than the bytes of any test can give in one go. A connection
+/// that gives more is giving the same ones again and again; the tests stop
+/// there instead of looping (and allocating) forever.
+pub const MAX_EVENTS: usize = 100;
+
+/// Every event waiting, oldest first, as `connection.events()` gives them,
+/// but at most [`MAX_EVENTS`]: more fail the test. `what` says what the
+/// connection was given.
+pub fn events_of(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+) -> Vec<Event> {
+    try_events_of(connection, what, read).unwrap_or_else(|f| f.fail())
+}
+
+/// Like [`events_of`], but returns the failure instead of panicking, for
+/// property tests.
+pub fn try_events_of(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+) -> Result<Vec<Event>, Failure> {
+    try_answer_events(connection, what, read, |_, _| {})
+}
+
+/// Like [`events_of`], calling `answer` with each event as it comes out,
+/// while the application may still send (an echo server's loop).
+pub fn answer_events(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+    answer: impl FnMut(&mut Connection, &Event),
+) -> Vec<Event> {
+    try_answer_events(connection, what, read, answer)
+        .unwrap_or_else(|f| f.fail())
+}
+
+fn try_answer_events(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+    mut answer: impl FnMut(&mut Connection, &Event),
+) -> Result<Vec<Event>, Failure> {
+    let mut events = Vec::new();
+    while let Some(event) = connection.next_event() {
+        if events.len() == MAX_EVENTS {
+            return Err(endless_events(&events, &event, what, read));
+        }
+        answer(connection, &event);
+        events.push(event);
+    }
+    Ok(events)
+}
+
+/// The failure of a connection whose `next_event()` never returned None.
+fn endless_events(
+    events: &[Event],
+    next: &Event,
+    what: &str,
+    read: Section,
+) -> Failure {
+    let first: Vec<String> = events.iter().take(3).map(show_event).collect();
+    let mut found = format!(
+        "event {} still came: {}, after {}, ...",
+        MAX_EVENTS + 1,
+        show_event(next),
+        first.join(", ")
+    );
+    // The usual cause: a failure that does not end reading, so the same
+    // broken frame fails the connection again at every next_event().
+    let read = if matches!(next, Event::Failed(_)) {
+        found.push_str(
+            "\nfail() must set the state to Closed: then next_event() reads \
+             nothing more and returns None",
+        );
+        FAILING
+    } else {
+        read
+    };
+    Failure {
+        what: format!("next_event() until it returns None, after: {what}"),
+        expected: format!(
+            "None after at most {MAX_EVENTS} events: each event is returned \
+             once"
+        ),
+        found,
+        read,
+    }
 }
 
 /// The close code in a close frame's payload, or None for an empty payload.
@@ -326,7 +421,9 @@ impl Script {
 
     /// Logs every new event and every frame now in `data_to_send`.
     fn collect(&mut self) -> &mut Self {
-        let events: Vec<Event> = self.connection.events().collect();
+        let last = self.log.lines().last().unwrap_or_default();
+        let what = last.split_whitespace().collect::<Vec<_>>().join(" ");
+        let events = events_of(&mut self.connection, &what, self.read);
         for event in &events {
             writeln!(self.log, "  event     {}", show_event(event)).unwrap();
         }
