@@ -12,12 +12,13 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use chapter_12::{Config, Connection, Event, Role};
-use frames::{Decoded, Decoder, Frame, OpCode};
+use frames::{Decoded, Decoder, Frame, FrameError, OpCode};
 use support::Book;
 use support::hex::{Annotated, hex_bytes};
 use support::report::{Failure, Section};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
+const SENDING: Section = BOOK.section("12.3 Sending frames");
 const FAILING: Section = BOOK.section("12.4 Failing the connection");
 
 /// The masking key of the examples in RFC 6455 section 5.7. Every frame a test
@@ -62,12 +63,16 @@ pub fn connection(us: Role, config: Config) -> Connection {
 /// Reads the bytes a connection of role `us` sent the way its peer reads them,
 /// frame by frame, with where each frame lies in `bytes`. Bytes that are not
 /// whole frames fail the test.
+#[track_caller]
 pub fn frames_sent(
     us: Role,
     bytes: &[u8],
     read: Section,
 ) -> Vec<(Frame, Range<usize>)> {
-    try_frames_sent(us, bytes, read).unwrap_or_else(|failure| failure.fail())
+    match try_frames_sent(us, bytes, read) {
+        Ok(frames) => frames,
+        Err(failure) => failure.fail(),
+    }
 }
 
 /// Like [`frames_sent`], but returns the failure instead of panicking, for
@@ -87,11 +92,31 @@ pub fn try_frames_sent(
                 at += consumed;
             }
             other => {
+                let mut found = format!(
+                    "{other:?} for\n{}",
+                    support::hex::dump(&bytes[at..])
+                );
+                // Masking is queue_frame's job, for every frame sent.
+                let masking = matches!(
+                    other,
+                    Err(FrameError::MaskedFromServer
+                        | FrameError::UnmaskedFromClient)
+                );
+                if masking {
+                    found.push_str(
+                        "a client masks every frame it sends, a server masks none \
+                         (queue_frame, RFC 6455 section 5.1)",
+                    );
+                }
                 return Err(Failure {
-                    what: format!("the bytes the connection sent, from byte {at}"),
-                    expected: "whole, valid frames (chapter 11) as its peer reads them".into(),
-                    found: format!("{other:?} for\n{}", support::hex::dump(&bytes[at..])),
-                    read,
+                    what: format!(
+                        "the bytes the connection sent ({us:?}), from byte {at}"
+                    ),
+                    expected: "whole, valid frames (chapter 11) as its peer \
+                               reads them"
+                        .into(),
+                    found,
+                    read: if masking { SENDING } else { read },
                 });
             }
         }
@@ -107,12 +132,16 @@ pub const MAX_EVENTS: usize = 100;
 /// Every event waiting, oldest first, as `connection.events()` gives them,
 /// but at most [`MAX_EVENTS`]: more fail the test. `what` says what the
 /// connection was given.
+#[track_caller]
 pub fn events_of(
     connection: &mut Connection,
     what: &str,
     read: Section,
 ) -> Vec<Event> {
-    try_events_of(connection, what, read).unwrap_or_else(|f| f.fail())
+    match try_events_of(connection, what, read) {
+        Ok(events) => events,
+        Err(failure) => failure.fail(),
+    }
 }
 
 /// Like [`events_of`], but returns the failure instead of panicking, for
@@ -127,14 +156,17 @@ pub fn try_events_of(
 
 /// Like [`events_of`], calling `answer` with each event as it comes out,
 /// while the application may still send (an echo server's loop).
+#[track_caller]
 pub fn answer_events(
     connection: &mut Connection,
     what: &str,
     read: Section,
     answer: impl FnMut(&mut Connection, &Event),
 ) -> Vec<Event> {
-    try_answer_events(connection, what, read, answer)
-        .unwrap_or_else(|f| f.fail())
+    match try_answer_events(connection, what, read, answer) {
+        Ok(events) => events,
+        Err(failure) => failure.fail(),
+    }
 }
 
 fn try_answer_events(
@@ -437,6 +469,16 @@ impl Script {
             self.sent.push(frame);
         }
         self
+    }
+
+    /// Every frame sent so far, one line each: `close 1000 "bye"`.
+    pub fn frames_shown(&self) -> Vec<String> {
+        self.sent.iter().map(show_frame).collect()
+    }
+
+    /// Every event so far, one line each: `Text "Hello"`.
+    pub fn events_shown(&self) -> Vec<String> {
+        self.events.iter().map(show_event).collect()
     }
 
     /// The transcript, ending with the state the connection is in.
