@@ -41,7 +41,8 @@ fn the_peer_closes_first() {
                 reason: "bye".into(),
             },
         ],
-        "the events",
+        "the events of a text, the peer's close frame, then a text sent \
+         after it: nothing is read after a close frame",
         CLOSING,
     );
     expect_eq(
