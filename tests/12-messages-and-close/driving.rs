@@ -256,7 +256,120 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
     );
 }
 
+/// Text is checked as it arrives only while the message stays within the
+/// limit: one byte over, the frame fails with 1009 once it is all there,
+/// whatever its text (12.8 comes first).
+#[test]
+fn the_size_limit_comes_before_the_text_check() {
+    let config = Config {
+        max_message: 64,
+        ..Config::default()
+    };
+    let first = from_peer(Role::Server, false, OpCode::Text, b"a");
+    for (size, over) in [(64, true), (63, false)] {
+        let mut payload = vec![b'x'; size];
+        payload[0] = 0xff;
+        let second =
+            from_peer(Role::Server, true, OpCode::Continuation, &payload);
+        let header = second.len() - size;
+        let bytes = [first.clone(), second].concat();
+        let expected = if over {
+            let too_big = ProtocolError::MessageTooBig {
+                size: 1 + size,
+                max: 64,
+            };
+            (bytes.len(), vec![Event::Failed(too_big)])
+        } else {
+            let at_ff = first.len() + header + 1;
+            (at_ff, vec![Event::Failed(ProtocolError::InvalidUtf8)])
+        };
+        let mut connection = connection(Role::Server, config.clone());
+        expect_eq(
+            fail_point(&mut connection, &bytes),
+            expected,
+            &format!(
+                "(bytes fed one at a time when an event came out, the \
+                 events) for \"a\", then a {size}-byte fragment that starts \
+                 with ff, limit 64: {}",
+                if over {
+                    "over the limit, 1009 once the frame is all there"
+                } else {
+                    "at the limit, 1007 as soon as ff arrives"
+                }
+            ),
+            LIMIT,
+        );
+    }
+}
+
 // ---------------------------------------------------------------- memory
+
+/// What `buffer_capacity()` counts: the bytes received and not yet read, the
+/// fragments of the message under way, and the bytes waiting to be sent.
+#[test]
+fn buffer_capacity_counts_every_buffer() {
+    let mut connection = connection(Role::Server, Config::default());
+    let fragment =
+        from_peer(Role::Server, false, OpCode::Binary, &[1; 16 << 10]);
+    connection.receive_data(&fragment);
+    let events = events_of(&mut connection, "a 16 KiB fragment", DRIVING);
+    let half =
+        from_peer(Role::Server, true, OpCode::Continuation, &[2; 64 << 10]);
+    connection.receive_data(&half[..32 << 10]);
+    let sent = connection.send_binary(vec![3; 100 << 10]);
+    let least = (16 + 32 + 100) << 10;
+    let capacity = connection.buffer_capacity();
+    expect_that(
+        events.is_empty()
+            && sent.is_ok()
+            && (least..2 * least).contains(&capacity),
+        "buffer_capacity() holding a 16 KiB fragment, 32 KiB of the next \
+         and a 100 KiB message to send",
+        &format!(
+            "no events, send_binary Ok, and the sum of the three buffers: \
+             at least {least} bytes, less than {}",
+            2 * least
+        ),
+        format!(
+            "{} events, send_binary {sent:?}, {capacity} bytes",
+            events.len()
+        ),
+        DRIVING,
+    );
+}
+
+/// After the end (a failure, or both close frames), bytes that still arrive
+/// are dropped, not stored: nothing will ever read them.
+#[test]
+fn nothing_is_kept_after_the_end() {
+    let close = 1000u16.to_be_bytes();
+    let unmasked = from_peer(Role::Client, true, OpCode::Text, b"bad");
+    for (end, bytes) in [
+        (
+            "the peer's close frame",
+            from_peer(Role::Server, true, OpCode::Close, &close),
+        ),
+        ("an unmasked frame", unmasked),
+    ] {
+        let mut connection = connection(Role::Server, Config::default());
+        connection.receive_data(&bytes);
+        events_of(&mut connection, end, DRIVING);
+        let before = connection.buffer_capacity();
+        connection.receive_data(&[0x81; 64 << 10]);
+        let after = connection.buffer_capacity();
+        let next = connection.next_event();
+        expect_that(
+            after <= before && next.is_none(),
+            &format!("64 KiB received after {end}"),
+            &format!(
+                "dropped: buffer_capacity() stays at {before} bytes, and \
+                 next_event() None"
+            ),
+            format!("{after} bytes, and next_event() {next:?}"),
+            DRIVING,
+        );
+    }
+}
 
 #[test]
 fn a_large_frame_leaves_no_large_buffer_behind() {

@@ -151,7 +151,18 @@ pub fn try_events_of(
     what: &str,
     read: Section,
 ) -> Result<Vec<Event>, Failure> {
-    try_answer_events(connection, what, read, |_, _| {})
+    let mut events: Vec<Event> =
+        connection.events().take(MAX_EVENTS + 1).collect();
+    match events.pop() {
+        Some(next) if events.len() == MAX_EVENTS => {
+            Err(endless_events(&events, &next, what, read))
+        }
+        Some(last) => {
+            events.push(last);
+            Ok(events)
+        }
+        None => Ok(events),
+    }
 }
 
 /// Like [`events_of`], calling `answer` with each event as it comes out,
