@@ -74,20 +74,26 @@ fn every_message_before_a_close_can_be_answered() {
             us,
             &[
                 (OpCode::Text, b"one"),
+                (OpCode::Binary, &[0x01, 0x02, 0xff]),
                 (OpCode::Text, b"two"),
                 (OpCode::Close, &close),
             ],
         ));
         expect_eq(
-            answer_every_message(&mut connection, "\"one\", \"two\", close"),
+            answer_every_message(
+                &mut connection,
+                "\"one\", 01 02 ff, \"two\", close",
+            ),
             vec![
                 "Text(\"one\") -> send_text: Ok(())".to_string(),
+                "Binary([01 02 ff])".to_string(),
                 "Text(\"two\") -> send_text: Ok(())".to_string(),
                 "Close { code: 1000, reason: \"\" }".to_string(),
             ],
             &format!(
-                "the events of one read holding \"one\", \"two\" and a close \
-                 frame ({us:?}), each message answered as it comes out"
+                "the events of one read holding \"one\", 01 02 ff, \"two\" \
+                 and a close frame ({us:?}), each text answered as it comes \
+                 out"
             ),
             DRIVING,
         );

@@ -104,8 +104,8 @@ pub fn try_frames_sent(
                 );
                 if masking {
                     found.push_str(
-                        "a client masks every frame it sends, a server masks none \
-                         (queue_frame, RFC 6455 section 5.1)",
+                        "a client masks every frame it sends, a server \
+                         masks none (queue_frame, RFC 6455 section 5.1)",
                     );
                 }
                 return Err(Failure {
