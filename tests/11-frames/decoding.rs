@@ -9,8 +9,8 @@ mod shown;
 mod wire;
 
 use chapter_11::{
-    Decoded, Decoder, Frame, FrameError, Header, HeaderRead, OpCode, Role,
-    parse_header,
+    Decoded, Decoder, Frame, FrameError, Header, HeaderRead, MAX_FRAME, OpCode,
+    Role, parse_header,
 };
 use shown::{Shown, expect_decoded, expect_shown};
 use support::{Book, Section, expect_eq, expect_that};
@@ -593,7 +593,11 @@ fn decode_reading_exactly_what_it_asks_for_ends_at_the_frame() {
         let mut have = 0;
         let result = loop {
             match decoder.decode(&wire[..have]) {
-                Ok(Decoded::NeedMore(n)) if have + n <= wire.len() => have += n,
+                // NeedMore(0) would ask for nothing, forever: it ends the
+                // loop, and the test.
+                Ok(Decoded::NeedMore(n)) if n > 0 && have + n <= wire.len() => {
+                    have += n
+                }
                 other => break other,
             }
         };
@@ -721,6 +725,27 @@ fn decode_refuses_a_frame_over_the_maximum() {
         decode_as(Role::Client, 256, &wire),
         Ok(decoded(true, OpCode::Binary, &counting(256), wire.len())),
         "a client with a maximum of 256 decoding a 256-byte frame",
+        DECODE,
+    );
+    // The default limit, MAX_FRAME, is 16 MiB, as in tungstenite.
+    let decoder = Decoder::new(Role::Server, MAX_FRAME);
+    expect_eq(
+        (decoder.role(), decoder.max_frame()),
+        (Role::Server, 16 << 20),
+        "role() and max_frame() of Decoder::new(Role::Server, MAX_FRAME)",
+        DECODE,
+    );
+    let mut over = vec![0x82, 0xff];
+    over.extend_from_slice(&((16u64 << 20) + 1).to_be_bytes());
+    over.extend_from_slice(&[1, 2, 3, 4]);
+    expect_decoded(
+        decode_as(Role::Server, MAX_FRAME, &over),
+        Err(FrameError::TooLarge {
+            length: (16 << 20) + 1,
+            max: 16 << 20,
+        }),
+        "a server with the default maximum (MAX_FRAME) decoding the header \
+         of a frame of 16 MiB + 1 byte",
         DECODE,
     );
 }

@@ -4,12 +4,13 @@
 //! so a test can see what `decode` allocated. (Its own program, because the
 //! counting allocator serves every test in it.)
 
-use chapter_11::{Decoded, Decoder, FrameError, Role};
+use chapter_11::{Decoded, Decoder, Frame, FrameError, OpCode, Role, encode};
 use support::alloc::allocated_by;
 use support::report::Failure;
 use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch11-frames.md");
+const ENCODE: Section = BOOK.section("11.5 Encoding a frame");
 const DECODE: Section = BOOK.section("11.8 Decoding a frame");
 
 #[global_allocator]
@@ -104,4 +105,32 @@ fn decode_allocates_about_the_payload_for_a_whole_frame() {
         allocated,
         DECODE,
     );
+}
+
+/// Encoding a frame asks for about the frame's bytes: room for it, not
+/// many times more.
+#[test]
+fn encode_allocates_about_the_frame() {
+    const SIZE: usize = 1 << 20;
+    let frame = Frame::new(OpCode::Binary, vec![7; SIZE]);
+    for mask in [None, Some([1, 2, 3, 4])] {
+        // 2 bytes, a 64-bit length, and the key if masked.
+        let written = SIZE + 10 + if mask.is_some() { 4 } else { 0 };
+        let mut out = Vec::new();
+        let ((), allocated) = allocated_by(|| encode(&frame, mask, &mut out));
+        let most = 2 * written;
+        expect_that(
+            out.len() == written && allocated <= most,
+            &format!(
+                "encode of a 1 MiB binary frame (mask {mask:02x?}) into an \
+                 empty Vec"
+            ),
+            &format!(
+                "{written} bytes written, at most {most} allocated: room for \
+                 the frame, once or twice"
+            ),
+            format!("{} bytes written, {allocated} allocated", out.len()),
+            ENCODE,
+        );
+    }
 }

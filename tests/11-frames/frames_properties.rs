@@ -150,6 +150,10 @@ fn decode_chunked(
             match decoder.decode(&buffer) {
                 Ok(Decoded::NeedMore(_)) => break,
                 Ok(Decoded::Frame { frame, consumed }) => {
+                    // Under 2 bytes, this loop would never end.
+                    if consumed < 2 {
+                        too_short(&frame, consumed);
+                    }
                     buffer.drain(..consumed);
                     frames.push(frame);
                 }
@@ -160,6 +164,17 @@ fn decode_chunked(
     (frames, Ok(()), buffer.len())
 }
 // ANCHOR_END: decode_chunked
+
+/// Ends the test: `decode` returned a frame that took less than a header.
+fn too_short(frame: &Frame, consumed: usize) -> ! {
+    support::report::Failure {
+        what: format!("consumed of the frame decode returned, {frame:?}"),
+        expected: "at least 2 bytes: every frame has a 2-byte header".into(),
+        found: format!("{consumed}"),
+        read: DECODE,
+    }
+    .fail()
+}
 
 proptest! {
     #![proptest_config(config())]

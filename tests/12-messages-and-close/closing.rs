@@ -14,7 +14,7 @@ use chapter_12::{
 };
 use frames::OpCode;
 use script::*;
-use support::{Book, Section, expect_bytes, expect_eq};
+use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
 const CLOSING: Section = BOOK.section("12.7 The closing handshake");
@@ -41,7 +41,8 @@ fn the_peer_closes_first() {
                 reason: "bye".into(),
             },
         ],
-        "the events",
+        "the events of a text, the peer's close frame, then a text sent \
+         after it: nothing is read after a close frame",
         CLOSING,
     );
     expect_eq(
@@ -50,7 +51,12 @@ fn the_peer_closes_first() {
         "the close frames we sent: the echo of the peer's",
         CLOSING,
     );
-    expect_eq(script.sent.len(), 1, "the frames sent in all", CLOSING);
+    expect_eq(
+        script.frames_shown(),
+        vec!["close 1000 \"bye\"".to_string()],
+        "the frames sent in all: the echo, then nothing",
+        CLOSING,
+    );
     support::assert_snapshot!(CLOSING, script.transcript());
 }
 // ANCHOR_END: peer_closes_test
@@ -87,7 +93,13 @@ fn we_close_first() {
         "the close frames we sent (ours, and no echo)",
         CLOSING,
     );
-    expect_eq(script.sent.len(), 1, "the frames sent in all", CLOSING);
+    expect_eq(
+        script.frames_shown(),
+        vec!["close 1001 \"going away\"".to_string()],
+        "the frames sent in all: our close frame, then nothing (no pong \
+         after it, and no echo)",
+        CLOSING,
+    );
     expect_eq(
         script.connection.state(),
         State::Closed,
@@ -268,4 +280,48 @@ fn a_message_over_the_limit_fails_with_1009() {
         LIMIT,
     );
     support::assert_snapshot!(LIMIT, script.transcript());
+}
+
+/// The fragment that takes a message over the limit is refused before it
+/// joins the fragments so far: however a peer fragments a message, the
+/// connection never holds more of it than the limit.
+#[test]
+fn a_fragment_over_the_limit_is_refused_before_it_is_stored() {
+    const FRAGMENT: usize = 600 << 10;
+    let config = Config {
+        max_message: 1 << 20,
+        ..Config::default()
+    };
+    let mut connection = connection(Role::Server, config);
+    let first = from_peer(Role::Server, false, OpCode::Binary, &[1; FRAGMENT]);
+    connection.receive_data(&first);
+    let mut events = events_of(&mut connection, "a 600 KiB fragment", LIMIT);
+    let before = connection.buffer_capacity();
+    let second =
+        from_peer(Role::Server, true, OpCode::Continuation, &[2; FRAGMENT]);
+    connection.receive_data(&second);
+    events.extend(events_of(&mut connection, "a second one", LIMIT));
+    let too_big = Event::Failed(ProtocolError::MessageTooBig {
+        size: 2 * FRAGMENT,
+        max: 1 << 20,
+    });
+    expect_eq(
+        events.iter().map(show_event).collect::<Vec<_>>(),
+        vec![show_event(&too_big)],
+        "the events of two 600 KiB fragments with a limit of 1 MiB",
+        LIMIT,
+    );
+    let after = connection.buffer_capacity();
+    expect_that(
+        after <= before + 1024,
+        "buffer_capacity() after the second 600 KiB fragment failed the \
+         connection",
+        &format!(
+            "at most {before} bytes + 1 KiB, as before it arrived: the \
+             fragment is refused before it is copied into the fragments so \
+             far (check_message_size first)"
+        ),
+        format!("{after} bytes"),
+        LIMIT,
+    );
 }

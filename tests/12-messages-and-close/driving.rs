@@ -13,7 +13,10 @@ use chapter_12::{
     Config, Connection, Event, ProtocolError, Role, SendError, State,
 };
 use frames::{FrameError, OpCode};
-use script::{KEY, connection, frames_sent, from_peer, show_frame};
+use script::{
+    KEY, answer_events, connection, events_of, frames_sent, from_peer,
+    show_frame,
+};
 use support::{Book, Section, expect_eq, expect_that};
 
 const BOOK: Book = Book::page("ch12-messages-and-close.md");
@@ -42,17 +45,20 @@ fn one_read(us: Role, frames: &[(OpCode, &[u8])]) -> Vec<u8> {
 }
 
 /// Pulls every event, answering each text message with "re: " and its text,
-/// the way an echo server does.
-fn answer_every_message(connection: &mut Connection) -> Vec<String> {
+/// the way an echo server does; `what` says what was received.
+fn answer_every_message(
+    connection: &mut Connection,
+    what: &str,
+) -> Vec<String> {
     let mut log = Vec::new();
-    while let Some(event) = connection.next_event() {
-        if let Event::Text(text) = &event {
+    answer_events(connection, what, DRIVING, |connection, event| {
+        if let Event::Text(text) = event {
             let answer = connection.send_text(format!("re: {text}"));
             log.push(format!("{event:?} -> send_text: {answer:?}"));
         } else {
             log.push(format!("{event:?}"));
         }
-    }
+    });
     log
 }
 
@@ -68,20 +74,26 @@ fn every_message_before_a_close_can_be_answered() {
             us,
             &[
                 (OpCode::Text, b"one"),
+                (OpCode::Binary, &[0x01, 0x02, 0xff]),
                 (OpCode::Text, b"two"),
                 (OpCode::Close, &close),
             ],
         ));
         expect_eq(
-            answer_every_message(&mut connection),
+            answer_every_message(
+                &mut connection,
+                "\"one\", 01 02 ff, \"two\", close",
+            ),
             vec![
                 "Text(\"one\") -> send_text: Ok(())".to_string(),
+                "Binary([01 02 ff])".to_string(),
                 "Text(\"two\") -> send_text: Ok(())".to_string(),
                 "Close { code: 1000, reason: \"\" }".to_string(),
             ],
             &format!(
-                "the events of one read holding \"one\", \"two\" and a close \
-                 frame ({us:?}), each message answered as it comes out"
+                "the events of one read holding \"one\", 01 02 ff, \"two\" \
+                 and a close frame ({us:?}), each text answered as it comes \
+                 out"
             ),
             DRIVING,
         );
@@ -111,7 +123,7 @@ fn a_message_before_a_protocol_error_is_delivered_first() {
     bytes.extend(from_peer(Role::Client, true, OpCode::Text, b"bad"));
     connection.receive_data(&bytes);
     expect_eq(
-        answer_every_message(&mut connection),
+        answer_every_message(&mut connection, "\"hello\", unmasked frame"),
         vec![
             "Text(\"hello\") -> send_text: Ok(())".to_string(),
             format!(
@@ -142,7 +154,8 @@ fn fail_point(
 ) -> (usize, Vec<Event>) {
     for (at, byte) in bytes.iter().enumerate() {
         connection.receive_data(&[*byte]);
-        let events: Vec<Event> = connection.events().collect();
+        let what = format!("byte {} of {} fed on its own", at + 1, bytes.len());
+        let events = events_of(connection, &what, REASSEMBLY);
         if !events.is_empty() {
             return (at + 1, events);
         }
@@ -223,9 +236,9 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
     let cut = frame.len() - 2;
     let mut events = Vec::new();
     connection.receive_data(&frame[..cut]);
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "\"a\" + e2", REASSEMBLY));
     connection.receive_data(&frame[cut..]);
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "82 ac", REASSEMBLY));
     // Then a message in two fragments: checked from a clean start.
     connection.receive_data(&from_peer(
         Role::Server,
@@ -239,7 +252,7 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
         OpCode::Continuation,
         b"y",
     ));
-    events.extend(connection.events());
+    events.extend(events_of(&mut connection, "\"x\" + \"y\"", REASSEMBLY));
     expect_eq(
         events,
         vec![Event::Text("a€".to_string()), Event::Text("xy".to_string())],
@@ -249,7 +262,120 @@ fn a_text_frame_cut_inside_a_code_point_leaves_no_trace() {
     );
 }
 
+/// Text is checked as it arrives only while the message stays within the
+/// limit: one byte over, the frame fails with 1009 once it is all there,
+/// whatever its text (12.8 comes first).
+#[test]
+fn the_size_limit_comes_before_the_text_check() {
+    let config = Config {
+        max_message: 64,
+        ..Config::default()
+    };
+    let first = from_peer(Role::Server, false, OpCode::Text, b"a");
+    for (size, over) in [(64, true), (63, false)] {
+        let mut payload = vec![b'x'; size];
+        payload[0] = 0xff;
+        let second =
+            from_peer(Role::Server, true, OpCode::Continuation, &payload);
+        let header = second.len() - size;
+        let bytes = [first.clone(), second].concat();
+        let expected = if over {
+            let too_big = ProtocolError::MessageTooBig {
+                size: 1 + size,
+                max: 64,
+            };
+            (bytes.len(), vec![Event::Failed(too_big)])
+        } else {
+            let at_ff = first.len() + header + 1;
+            (at_ff, vec![Event::Failed(ProtocolError::InvalidUtf8)])
+        };
+        let mut connection = connection(Role::Server, config.clone());
+        expect_eq(
+            fail_point(&mut connection, &bytes),
+            expected,
+            &format!(
+                "(bytes fed one at a time when an event came out, the \
+                 events) for \"a\", then a {size}-byte fragment that starts \
+                 with ff, limit 64: {}",
+                if over {
+                    "over the limit, 1009 once the frame is all there"
+                } else {
+                    "at the limit, 1007 as soon as ff arrives"
+                }
+            ),
+            LIMIT,
+        );
+    }
+}
+
 // ---------------------------------------------------------------- memory
+
+/// What `buffer_capacity()` counts: the bytes received and not yet read, the
+/// fragments of the message under way, and the bytes waiting to be sent.
+#[test]
+fn buffer_capacity_counts_every_buffer() {
+    let mut connection = connection(Role::Server, Config::default());
+    let fragment =
+        from_peer(Role::Server, false, OpCode::Binary, &[1; 16 << 10]);
+    connection.receive_data(&fragment);
+    let events = events_of(&mut connection, "a 16 KiB fragment", DRIVING);
+    let half =
+        from_peer(Role::Server, true, OpCode::Continuation, &[2; 64 << 10]);
+    connection.receive_data(&half[..32 << 10]);
+    let sent = connection.send_binary(vec![3; 100 << 10]);
+    let least = (16 + 32 + 100) << 10;
+    let capacity = connection.buffer_capacity();
+    expect_that(
+        events.is_empty()
+            && sent.is_ok()
+            && (least..2 * least).contains(&capacity),
+        "buffer_capacity() holding a 16 KiB fragment, 32 KiB of the next \
+         and a 100 KiB message to send",
+        &format!(
+            "no events, send_binary Ok, and the sum of the three buffers: \
+             at least {least} bytes, less than {}",
+            2 * least
+        ),
+        format!(
+            "{} events, send_binary {sent:?}, {capacity} bytes",
+            events.len()
+        ),
+        DRIVING,
+    );
+}
+
+/// After the end (a failure, or both close frames), bytes that still arrive
+/// are dropped, not stored: nothing will ever read them.
+#[test]
+fn nothing_is_kept_after_the_end() {
+    let close = 1000u16.to_be_bytes();
+    let unmasked = from_peer(Role::Client, true, OpCode::Text, b"bad");
+    for (end, bytes) in [
+        (
+            "the peer's close frame",
+            from_peer(Role::Server, true, OpCode::Close, &close),
+        ),
+        ("an unmasked frame", unmasked),
+    ] {
+        let mut connection = connection(Role::Server, Config::default());
+        connection.receive_data(&bytes);
+        events_of(&mut connection, end, DRIVING);
+        let before = connection.buffer_capacity();
+        connection.receive_data(&[0x81; 64 << 10]);
+        let after = connection.buffer_capacity();
+        let next = connection.next_event();
+        expect_that(
+            after <= before && next.is_none(),
+            &format!("64 KiB received after {end}"),
+            &format!(
+                "dropped: buffer_capacity() stays at {before} bytes, and \
+                 next_event() None"
+            ),
+            format!("{after} bytes, and next_event() {next:?}"),
+            DRIVING,
+        );
+    }
+}
 
 #[test]
 fn a_large_frame_leaves_no_large_buffer_behind() {
@@ -260,7 +386,8 @@ fn a_large_frame_leaves_no_large_buffer_behind() {
     let mut received = 0;
     for piece in wire.chunks(64 << 10) {
         connection.receive_data(piece);
-        while let Some(event) = connection.next_event() {
+        let what = "a piece of a 16 MiB frame";
+        for event in events_of(&mut connection, what, DRIVING) {
             if let Event::Binary(data) = event {
                 received += data.len();
             }
@@ -287,8 +414,9 @@ fn the_socket_ending_early_is_reported_as_1006() {
         bytes.extend(&from_peer(us, true, OpCode::Text, b"cut off")[..4]);
         connection.receive_data(&bytes);
         connection.receive_eof();
+        let what = "a message, half a frame and the socket's end";
         expect_eq(
-            connection.events().collect::<Vec<_>>(),
+            events_of(&mut connection, what, DRIVING),
             vec![
                 Event::Text("last words".to_string()),
                 Event::Close {
@@ -496,8 +624,9 @@ fn the_frame_limit_is_separate_from_the_message_limit() {
         &[2; 200],
     ));
     connection.receive_data(&bytes);
-    let events: Vec<String> = connection
-        .events()
+    let what = "two 200-byte fragments";
+    let events: Vec<String> = events_of(&mut connection, what, LIMIT)
+        .into_iter()
         .map(|e| match e {
             Event::Binary(data) => format!("Binary of {} bytes", data.len()),
             other => format!("{other:?}"),

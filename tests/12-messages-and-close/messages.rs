@@ -245,5 +245,10 @@ fn an_unsolicited_pong_is_reported_not_answered() {
         "the events after a pong nobody asked for",
         PING,
     );
-    expect_eq(script.sent.len(), 0, "the frames sent in reply", PING);
+    expect_eq(
+        script.frames_shown(),
+        vec![],
+        "the frames sent in reply: none, a pong is never answered",
+        PING,
+    );
 }

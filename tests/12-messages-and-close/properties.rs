@@ -17,7 +17,8 @@ use frames::{Frame, OpCode};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use script::{
-    close_code, connection, from_peer, show_event_in_full, try_frames_sent,
+    close_code, connection, from_peer, show_event_in_full, show_frame,
+    try_events_of, try_frames_sent,
 };
 use support::hex::{diff, hex_bytes};
 use support::{Book, Section, check_eq, check_that};
@@ -26,6 +27,7 @@ const BOOK: Book = Book::page("ch12-messages-and-close.md");
 const UTF8: Section = BOOK.section("12.1 UTF-8 that arrives in pieces");
 const CLOSE: Section = BOOK.section("12.2 Reading a close frame");
 const PING: Section = BOOK.section("12.6 Ping and pong");
+const CLOSING: Section = BOOK.section("12.7 The closing handshake");
 const LIMIT: Section = BOOK.section("12.8 A limit on message size");
 
 /// Few enough cases to finish in a second or two; no regression files written
@@ -321,14 +323,17 @@ fn conversation(messages: &[Message]) -> (Vec<u8>, Vec<Event>) {
 }
 
 /// Feeds `bytes` in the pieces `cuts` makes, after calling `close(1000, "")`
-/// first if `close_first`; returns the events and what was sent.
+/// first if `close_first`; returns the events and what was sent. A
+/// connection that gives events without end fails the test case (`read` is
+/// the section its failure points at).
 fn run(
     role: Role,
     config: Config,
     close_first: bool,
     bytes: &[u8],
     cuts: &[usize],
-) -> (Vec<Event>, Vec<u8>) {
+    read: Section,
+) -> Result<(Vec<Event>, Vec<u8>), TestCaseError> {
     let mut connection = connection(role, config);
     let mut events = Vec::new();
     let mut sent = Vec::new();
@@ -337,12 +342,17 @@ fn run(
         let _ = connection.close(1000, "");
         sent.extend(connection.data_to_send());
     }
-    for piece in cut(bytes, cuts) {
+    let pieces = cut(bytes, cuts);
+    for (index, piece) in pieces.iter().enumerate() {
         connection.receive_data(piece);
-        events.extend(connection.events());
+        let what =
+            format!("piece {} of {} ({role:?})", index + 1, pieces.len());
+        let new = try_events_of(&mut connection, &what, read)
+            .map_err(|f| TestCaseError::fail(f.to_string()))?;
+        events.extend(new);
         sent.extend(connection.data_to_send());
     }
-    (events, sent)
+    Ok((events, sent))
 }
 
 /// One frame that may break any rule: any opcode, reserved bits, FIN, a mask or
@@ -406,7 +416,7 @@ proptest! {
     ) {
         support::print_each_panic_once();
         let (bytes, expected) = conversation(&messages);
-        let (events, sent) = run(Role::Server, Config::default(), false, &bytes, &cuts);
+        let (events, sent) = run(Role::Server, Config::default(), false, &bytes, &cuts, PING)?;
         check_events(&events, &expected, "the events of a generated conversation", PING)?;
         // Every frame sent must be a pong, answering the pings in order: as
         // events, the pongs must be the pings' events with the other kind of
@@ -439,8 +449,8 @@ proptest! {
         let bytes = bytes.0;
         let role = if client { Role::Client } else { Role::Server };
         let config = Config { max_message: 100, ..Config::default() };
-        let (events, sent) = run(role, config.clone(), close_first, &bytes, &[]);
-        let (events_in_pieces, sent_in_pieces) = run(role, config, close_first, &bytes, &cuts);
+        let (events, sent) = run(role, config.clone(), close_first, &bytes, &[], LIMIT)?;
+        let (events_in_pieces, sent_in_pieces) = run(role, config, close_first, &bytes, &cuts, LIMIT)?;
         let pieces = cut(&bytes, &cuts).len();
         check_events(
             &events_in_pieces,
@@ -468,14 +478,27 @@ proptest! {
         )
         .map_err(TestCaseError::fail)?;
         let frames = frames_sent(role, &sent, LIMIT)?;
-        let closes = frames.iter().filter(|f| f.opcode == OpCode::Close).count();
-        let close_is_last = frames.last().is_none_or(|f| f.opcode == OpCode::Close) || closes == 0;
+        let first_close = frames.iter().position(|f| f.opcode == OpCode::Close);
+        let after_close = first_close.map_or(&[][..], |at| &frames[at + 1..]);
+        // Nothing follows a close frame (RFC 6455 section 5.5.1): a pong
+        // after it is 12.6's to avoid, a second close frame 12.7's.
+        let (cause, read) = match after_close.first() {
+            Some(f) if f.opcode == OpCode::Pong => {
+                ("a pong goes out only while the state is Open", PING)
+            }
+            _ => (
+                "close() moves to Closing; on_close() and fail() send \
+                 a close frame only while Open",
+                CLOSING,
+            ),
+        };
+        let shown: Vec<String> = frames.iter().map(show_frame).collect();
         check_that(
-            closes <= 1 && close_is_last,
-            &format!("the close frames sent (close() called first: {close_first})"),
-            "at most one, and nothing after it",
-            format!("{:?}", frames.iter().map(|f| f.opcode).collect::<Vec<_>>()),
-            LIMIT,
+            after_close.is_empty(),
+            &format!("the frames sent (close() called first: {close_first})"),
+            "at most one close frame, and nothing after it",
+            format!("{shown:?}\n{cause}"),
+            read,
         )
         .map_err(TestCaseError::fail)?;
     }
@@ -498,7 +521,7 @@ proptest! {
             bytes.extend(from_peer(Role::Server, fin, opcode, fragment));
         }
         let config = Config { max_message: MAX, ..Config::default() };
-        let (events, sent) = run(Role::Server, config, false, &bytes, &[]);
+        let (events, sent) = run(Role::Server, config, false, &bytes, &[], LIMIT)?;
         let closes: Vec<Option<u16>> = frames_sent(Role::Server, &sent, LIMIT)?
             .iter()
             .map(|frame| close_code(&frame.payload))

@@ -12,9 +12,14 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use chapter_12::{Config, Connection, Event, Role};
-use frames::{Decoded, Decoder, Frame, OpCode};
+use frames::{Decoded, Decoder, Frame, FrameError, OpCode};
+use support::Book;
 use support::hex::{Annotated, hex_bytes};
 use support::report::{Failure, Section};
+
+const BOOK: Book = Book::page("ch12-messages-and-close.md");
+const SENDING: Section = BOOK.section("12.3 Sending frames");
+const FAILING: Section = BOOK.section("12.4 Failing the connection");
 
 /// The masking key of the examples in RFC 6455 section 5.7. Every frame a test
 /// client sends uses it, so the bytes are the same on every run.
@@ -58,12 +63,16 @@ pub fn connection(us: Role, config: Config) -> Connection {
 /// Reads the bytes a connection of role `us` sent the way its peer reads them,
 /// frame by frame, with where each frame lies in `bytes`. Bytes that are not
 /// whole frames fail the test.
+#[track_caller]
 pub fn frames_sent(
     us: Role,
     bytes: &[u8],
     read: Section,
 ) -> Vec<(Frame, Range<usize>)> {
-    try_frames_sent(us, bytes, read).unwrap_or_else(|failure| failure.fail())
+    match try_frames_sent(us, bytes, read) {
+        Ok(frames) => frames,
+        Err(failure) => failure.fail(),
+    }
 }
 
 /// Like [`frames_sent`], but returns the failure instead of panicking, for
@@ -83,16 +92,145 @@ pub fn try_frames_sent(
                 at += consumed;
             }
             other => {
+                let mut found = format!(
+                    "{other:?} for\n{}",
+                    support::hex::dump(&bytes[at..])
+                );
+                // Masking is queue_frame's job, for every frame sent.
+                let masking = matches!(
+                    other,
+                    Err(FrameError::MaskedFromServer
+                        | FrameError::UnmaskedFromClient)
+                );
+                if masking {
+                    found.push_str(
+                        "a client masks every frame it sends, a server \
+                         masks none (queue_frame, RFC 6455 section 5.1)",
+                    );
+                }
                 return Err(Failure {
-                    what: format!("the bytes the connection sent, from byte {at}"),
-                    expected: "whole, valid frames (chapter 11) as its peer reads them".into(),
-                    found: format!("{other:?} for\n{}", support::hex::dump(&bytes[at..])),
-                    read,
+                    what: format!(
+                        "the bytes the connection sent ({us:?}), from byte {at}"
+                    ),
+                    expected: "whole, valid frames (chapter 11) as its peer \
+                               reads them"
+                        .into(),
+                    found,
+                    read: if masking { SENDING } else { read },
                 });
             }
         }
     }
     Ok(found)
+}
+
+/// More events than the bytes of any test can give in one go. A connection
+/// that gives more is giving the same ones again and again; the tests stop
+/// there instead of looping (and allocating) forever.
+pub const MAX_EVENTS: usize = 100;
+
+/// Every event waiting, oldest first, as `connection.events()` gives them,
+/// but at most [`MAX_EVENTS`]: more fail the test. `what` says what the
+/// connection was given.
+#[track_caller]
+pub fn events_of(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+) -> Vec<Event> {
+    match try_events_of(connection, what, read) {
+        Ok(events) => events,
+        Err(failure) => failure.fail(),
+    }
+}
+
+/// Like [`events_of`], but returns the failure instead of panicking, for
+/// property tests.
+pub fn try_events_of(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+) -> Result<Vec<Event>, Failure> {
+    let mut events: Vec<Event> =
+        connection.events().take(MAX_EVENTS + 1).collect();
+    match events.pop() {
+        Some(next) if events.len() == MAX_EVENTS => {
+            Err(endless_events(&events, &next, what, read))
+        }
+        Some(last) => {
+            events.push(last);
+            Ok(events)
+        }
+        None => Ok(events),
+    }
+}
+
+/// Like [`events_of`], calling `answer` with each event as it comes out,
+/// while the application may still send (an echo server's loop).
+#[track_caller]
+pub fn answer_events(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+    answer: impl FnMut(&mut Connection, &Event),
+) -> Vec<Event> {
+    match try_answer_events(connection, what, read, answer) {
+        Ok(events) => events,
+        Err(failure) => failure.fail(),
+    }
+}
+
+fn try_answer_events(
+    connection: &mut Connection,
+    what: &str,
+    read: Section,
+    mut answer: impl FnMut(&mut Connection, &Event),
+) -> Result<Vec<Event>, Failure> {
+    let mut events = Vec::new();
+    while let Some(event) = connection.next_event() {
+        if events.len() == MAX_EVENTS {
+            return Err(endless_events(&events, &event, what, read));
+        }
+        answer(connection, &event);
+        events.push(event);
+    }
+    Ok(events)
+}
+
+/// The failure of a connection whose `next_event()` never returned None.
+fn endless_events(
+    events: &[Event],
+    next: &Event,
+    what: &str,
+    read: Section,
+) -> Failure {
+    let first: Vec<String> = events.iter().take(3).map(show_event).collect();
+    let mut found = format!(
+        "event {} still came: {}, after {}, ...",
+        MAX_EVENTS + 1,
+        show_event(next),
+        first.join(", ")
+    );
+    // The usual cause: a failure that does not end reading, so the same
+    // broken frame fails the connection again at every next_event().
+    let read = if matches!(next, Event::Failed(_)) {
+        found.push_str(
+            "\nfail() must set the state to Closed: then next_event() reads \
+             nothing more and returns None",
+        );
+        FAILING
+    } else {
+        read
+    };
+    Failure {
+        what: format!("next_event() until it returns None, after: {what}"),
+        expected: format!(
+            "None after at most {MAX_EVENTS} events: each event is returned \
+             once"
+        ),
+        found,
+        read,
+    }
 }
 
 /// The close code in a close frame's payload, or None for an empty payload.
@@ -326,7 +464,9 @@ impl Script {
 
     /// Logs every new event and every frame now in `data_to_send`.
     fn collect(&mut self) -> &mut Self {
-        let events: Vec<Event> = self.connection.events().collect();
+        let last = self.log.lines().last().unwrap_or_default();
+        let what = last.split_whitespace().collect::<Vec<_>>().join(" ");
+        let events = events_of(&mut self.connection, &what, self.read);
         for event in &events {
             writeln!(self.log, "  event     {}", show_event(event)).unwrap();
         }
@@ -340,6 +480,16 @@ impl Script {
             self.sent.push(frame);
         }
         self
+    }
+
+    /// Every frame sent so far, one line each: `close 1000 "bye"`.
+    pub fn frames_shown(&self) -> Vec<String> {
+        self.sent.iter().map(show_frame).collect()
+    }
+
+    /// Every event so far, one line each: `Text "Hello"`.
+    pub fn events_shown(&self) -> Vec<String> {
+        self.events.iter().map(show_event).collect()
     }
 
     /// The transcript, ending with the state the connection is in.

@@ -163,7 +163,9 @@ impl Connection {
     }
 
     /// Decodes and handles frames until one gives an event, a frame is not
-    /// all there yet, or reading has ended.
+    /// all there yet, or reading has ended. After a failure it stops at
+    /// once, even if `fail` (exercise 12.4) does not end reading yet: the
+    /// broken frame is still there and would fail again, forever.
     fn read_frames(&mut self) {
         while self.events.is_empty() && self.state != State::Closed {
             let input = &self.incoming[self.start..];
@@ -172,6 +174,7 @@ impl Connection {
                     self.start += consumed;
                     if let Err(error) = self.handle_frame(frame) {
                         self.fail(error);
+                        break;
                     }
                 }
                 Ok(Decoded::NeedMore(_)) => {
@@ -182,7 +185,10 @@ impl Connection {
                     }
                     break;
                 }
-                Err(error) => self.fail(ProtocolError::Frame(error)),
+                Err(error) => {
+                    self.fail(ProtocolError::Frame(error));
+                    break;
+                }
             }
         }
         self.reclaim();
