@@ -957,9 +957,11 @@ fn serve_chat_runs_the_chat_until_stopped() {
             let glance = Duration::from_millis(100);
             (heard, _) = receive(&server, &mut ann, hello.len(), glance, CHAT);
         }
-        let left = hello.len() - heard.len();
-        let (rest, _) = receive(&server, &mut ann, left, PATIENCE, CHAT);
-        heard.extend_from_slice(&rest);
+        if !heard.is_empty() {
+            let left = hello.len() - heard.len();
+            let (rest, _) = receive(&server, &mut ann, left, PATIENCE, CHAT);
+            heard.extend_from_slice(&rest);
+        }
         expect_bytes(&heard, hello, "what ann heard of bob's hello", CHAT);
         // Bob's next bytes are ann's line: his own never came back to him.
         server.send(&mut ann, b"hi bob\n");
