@@ -14,6 +14,7 @@ browser, fd 4 back), so it needs nothing beyond Python's standard library.
 import base64
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -56,8 +57,12 @@ PROBLEMS = """
                  `${box.clientWidth}${near(box)}`);
     }
   }
+  // The width each SVG was drawn for (its width, else its viewBox), by src.
+  const drawn = DRAWN_WIDTHS;
   for (const img of document.querySelectorAll("main img")) {
-    const scale = img.clientWidth / (img.naturalWidth || img.clientWidth);
+    if (img.clientWidth === 0) continue;  // not shown (a copy for another theme)
+    const designed = drawn[img.getAttribute("src")] || img.naturalWidth;
+    const scale = img.clientWidth / (designed || img.clientWidth);
     if (scale < 0.6) {
       found.push(`picture at ${Math.round(scale * 100)}% of its size: ` +
                  `${img.getAttribute("src")}${near(img.closest("p") || img)}`);
@@ -151,8 +156,25 @@ def timed_out(_signal, _frame):
     raise TimeoutError(f"a screenshot took more than {LIMIT_SECONDS} s")
 
 
-def screenshot(browser: Browser, url: str, theme: str,
-               width: int) -> tuple[bytes, list[str]]:
+def drawn_widths(book: Path) -> dict[str, float]:
+    """The width each SVG of the book was drawn for, by its src in a page: a
+    picture without a width has no natural size an <img> can report."""
+    widths = {}
+    for svg in (book / "images").glob("*.svg"):
+        head = re.search(r"<svg\b[^>]*>", svg.read_text(errors="replace"))
+        if not head:
+            continue
+        width = re.search(r'\swidth="([\d.]+)', head.group(0))
+        box = re.search(r'viewBox="[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)',
+                        head.group(0))
+        found = width or box
+        if found:
+            widths[f"images/{svg.name}"] = float(found.group(1))
+    return widths
+
+
+def screenshot(browser: Browser, url: str, theme: str, width: int,
+               problems_script: str) -> tuple[bytes, list[str]]:
     """The page as a PNG, and what a reader cannot see whole in it."""
     signal.alarm(LIMIT_SECONDS)  # every read below may block: one deadline
     target = browser.send("Target.createTarget", url="about:blank")["targetId"]
@@ -175,7 +197,7 @@ def screenshot(browser: Browser, url: str, theme: str,
     if theme not in applied["result"].get("value", ""):
         raise RuntimeError(f"{url}: the page did not take theme {theme}")
     problems = browser.send("Runtime.evaluate", session, returnByValue=True,
-                            expression=PROBLEMS)["result"]["value"]
+                            expression=problems_script)["result"]["value"]
     size = browser.send("Page.getLayoutMetrics", session)["cssContentSize"]
     height = int(size["height"] + 0.5)
     browser.send("Emulation.setDeviceMetricsOverride", session, width=width,
@@ -192,6 +214,8 @@ def main():
     signal.signal(signal.SIGALRM, timed_out)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    problems_script = PROBLEMS.replace(
+        "DRAWN_WIDTHS", json.dumps(drawn_widths(Path(book))))
     with tempfile.TemporaryDirectory(prefix="book-screenshots-") as profile:
         browser = Browser(program, profile)
         try:
@@ -199,7 +223,8 @@ def main():
                 url = (Path(book) / f"{page}.html").resolve().as_uri()
                 for theme in THEMES:
                     for width in WIDTHS:
-                        png, problems = screenshot(browser, url, theme, width)
+                        png, problems = screenshot(browser, url, theme, width,
+                                                   problems_script)
                         file = out_dir / f"{page}-{theme}-{width}.png"
                         file.write_bytes(png)
                         print(file)
@@ -209,4 +234,5 @@ def main():
             browser.close()
 
 
-main()
+if __name__ == "__main__":
+    main()
