@@ -10,20 +10,6 @@ pub enum Message {
     Binary(Vec<u8>),
 }
 
-impl Message {
-    /// The payload's size in bytes.
-    pub fn len(&self) -> usize {
-        match self {
-            Message::Text(text) => text.len(),
-            Message::Binary(data) => data.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 impl From<&str> for Message {
     fn from(text: &str) -> Self {
         Message::Text(text.to_string())
