@@ -231,3 +231,33 @@ fn close_payload(frame: &[u8; 8]) -> Vec<u8> {
 fn handshake_accept(key: &str) -> String {
     handshake::accept_key(key)
 }
+
+#[test]
+fn client_and_server_agree_on_a_subprotocol() {
+    let server_config = Config {
+        subprotocols: vec!["chat.v2".to_string(), "chat.v1".to_string()],
+        ..Config::default()
+    };
+    let client_config = Config {
+        subprotocols: vec!["chat.v1".to_string()],
+        ..Config::default()
+    };
+    let what = "the subprotocol both ends report after the handshake";
+    let (client_side, server_side) = run(SOON, what, CLIENT, async move {
+        let (listener, addr) = support::tokio::listener().await;
+        let url = format!("ws://{addr}/");
+        let client = async move {
+            let socket = connect(&url, &client_config).await;
+            socket.map(|s| s.subprotocol().map(str::to_string))
+        };
+        let server = async {
+            let socket = accept_one(&listener, &server_config).await;
+            socket.subprotocol().map(str::to_string)
+        };
+        let (client_side, server_side) = tokio::join!(client, server);
+        (client_side.map_err(|e| e.to_string()), server_side)
+    });
+    let agreed = Some("chat.v1".to_string());
+    expect_eq(client_side, Ok(agreed.clone()), "connect()'s", CLIENT);
+    expect_eq(server_side, agreed, "accept()'s", CLIENT);
+}
