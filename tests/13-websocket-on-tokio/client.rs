@@ -199,7 +199,7 @@ fn the_client_masks_its_frames_and_waits_for_the_server_to_close_tcp() {
             };
             let client = async move {
                 let url = format!("ws://{addr}/");
-                let mut socket = connect(&url, &Config::default()).await?;
+                let mut socket = connect(&url, &patient_config()).await?;
                 socket.close(code::NORMAL, "").await
             };
             let (close, ending) = tokio::join!(server, client);

@@ -216,3 +216,13 @@ where
         }
     }
 }
+
+/// A config whose close timeout is far longer than any test's deadline: a
+/// close that only ends by timing out fails the test instead of passing
+/// late.
+pub fn patient_config() -> Config {
+    Config {
+        close_timeout: Duration::from_secs(60),
+        ..Config::default()
+    }
+}
