@@ -109,14 +109,24 @@ fn a_url_that_is_not_ws_is_an_error() {
         let mut outcomes = Vec::new();
         for url in ["http://127.0.0.1:1/", "ws://", "ws://host:99999/"] {
             let outcome = connect(url, &Config::default()).await;
-            outcomes.push(matches!(outcome, Err(Error::Url(_))));
+            outcomes.push(match outcome {
+                Err(error @ Error::Url(_)) => error.to_string(),
+                Err(error) => format!("another error: {error:?}"),
+                Ok(_) => "connected".to_string(),
+            });
         }
         outcomes
     });
+    // The errors of chapter 10's URL parser, each behind "bad URL: ".
     expect_eq(
         outcomes,
-        vec![true; 3],
-        "Err(Error::Url(..)) for each",
+        vec![
+            "bad URL: the URL does not start with ws://".to_string(),
+            "bad URL: the URL's host is empty or not valid".to_string(),
+            "bad URL: the URL's port is not a number from 1 to 65535"
+                .to_string(),
+        ],
+        "connect()'s errors, as the application prints them",
         CLIENT,
     );
 }
@@ -189,7 +199,7 @@ fn the_client_masks_its_frames_and_waits_for_the_server_to_close_tcp() {
             };
             let client = async move {
                 let url = format!("ws://{addr}/");
-                let mut socket = connect(&url, &Config::default()).await?;
+                let mut socket = connect(&url, &patient_config()).await?;
                 socket.close(code::NORMAL, "").await
             };
             let (close, ending) = tokio::join!(server, client);
@@ -220,4 +230,34 @@ fn close_payload(frame: &[u8; 8]) -> Vec<u8> {
 /// Sec-WebSocket-Accept for `key` (RFC 6455 section 4.2.2), from chapter 10.
 fn handshake_accept(key: &str) -> String {
     handshake::accept_key(key)
+}
+
+#[test]
+fn client_and_server_agree_on_a_subprotocol() {
+    let server_config = Config {
+        subprotocols: vec!["chat.v2".to_string(), "chat.v1".to_string()],
+        ..Config::default()
+    };
+    let client_config = Config {
+        subprotocols: vec!["chat.v1".to_string()],
+        ..Config::default()
+    };
+    let what = "the subprotocol both ends report after the handshake";
+    let (client_side, server_side) = run(SOON, what, CLIENT, async move {
+        let (listener, addr) = support::tokio::listener().await;
+        let url = format!("ws://{addr}/");
+        let client = async move {
+            let socket = connect(&url, &client_config).await;
+            socket.map(|s| s.subprotocol().map(str::to_string))
+        };
+        let server = async {
+            let socket = accept_one(&listener, &server_config).await;
+            socket.subprotocol().map(str::to_string)
+        };
+        let (client_side, server_side) = tokio::join!(client, server);
+        (client_side.map_err(|e| e.to_string()), server_side)
+    });
+    let agreed = Some("chat.v1".to_string());
+    expect_eq(client_side, Ok(agreed.clone()), "connect()'s", CLIENT);
+    expect_eq(server_side, agreed, "accept()'s", CLIENT);
 }

@@ -27,7 +27,7 @@ fn the_server_answers_a_close_then_closes_tcp_first() {
             read
         };
         let server = async {
-            let mut socket = accept_one(&listener, &Config::default()).await;
+            let mut socket = accept_one(&listener, &patient_config()).await;
             let (_, ending) = receive_all(&mut socket).await;
             (ending, socket.close_frame().cloned())
         };

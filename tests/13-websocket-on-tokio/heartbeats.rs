@@ -135,3 +135,68 @@ fn a_peer_that_never_answers_the_close_is_left_after_the_close_timeout() {
         HEARTBEATS,
     );
 }
+
+#[test]
+fn a_peer_that_reads_slowly_is_not_taken_for_dead() {
+    const MESSAGES: usize = 100;
+    const SIZE: usize = 16 * 1024;
+    let what = "send() to a peer that reads slowly and sends nothing";
+    // Slow on purpose: more than a second, under a deadline of its own.
+    let limit = Duration::from_secs(20);
+    let (sent, read) = run(limit, what, HEARTBEATS, async move {
+        // Small socket buffers at both ends (an accepted socket inherits
+        // its listener's), so that the server's sends wait on the reads,
+        // for longer than ping_interval + pong_timeout.
+        let listening = tokio::net::TcpSocket::new_v4().unwrap();
+        listening.set_send_buffer_size(8 * 1024).unwrap();
+        listening.bind(support::net::loopback_v4()).unwrap();
+        let listener = listening.listen(16).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = async move {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.set_recv_buffer_size(8 * 1024).unwrap();
+            let stream = socket.connect(addr).await.unwrap();
+            let mut stream = raw_handshake(stream, b"").await;
+            let mut read = 0;
+            let mut buffer = vec![0; SIZE];
+            while read < MESSAGES * (SIZE + 4) {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            read
+        };
+        let server = async {
+            let config = Config {
+                max_queued: SIZE,
+                ..heartbeat_config()
+            };
+            let mut socket = accept_one(&listener, &config).await;
+            for _ in 0..MESSAGES {
+                socket.send(vec![1; SIZE]).await?;
+            }
+            socket.flush().await?;
+            Ok::<_, Error>(MESSAGES)
+        };
+        let (read, sent) = tokio::join!(client, server);
+        (sent.map_err(|error| format!("{error:?}")), read)
+    });
+    expect_eq(
+        sent,
+        Ok(MESSAGES),
+        "messages send() took for a slow reader that never pongs",
+        HEARTBEATS,
+    );
+    // Each 16 KiB binary frame has a 4-byte header (126, then 2 bytes); a
+    // heartbeat ping (2 bytes) comes in between.
+    let frames = MESSAGES * (SIZE + 4);
+    expect_that(
+        read >= frames,
+        "bytes the slow reader read",
+        &format!("all {frames} bytes of the frames, and a ping's 2"),
+        read,
+        HEARTBEATS,
+    );
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chapter_13::{Config, Message, code, connect};
 use peers::*;
+use support::report::Failure;
 use support::tokio::run;
 use support::{Book, Section, expect_eq};
 
@@ -30,10 +31,14 @@ fn raise_open_file_limit(needed: u64) {
         maximum: limit.maximum,
     };
     if setrlimit(Resource::Nofile, raised).is_err() || hard < needed {
-        panic!(
-            "this test needs {needed} open files and the hard limit is \
-             {hard}: raise it (ulimit -Hn) and run again"
-        );
+        Failure {
+            what: "the limit on open files (ulimit -n), raised for this test"
+                .into(),
+            expected: format!("at least {needed}"),
+            found: format!("a hard limit of {hard}: raise it (ulimit -Hn)"),
+            read: MANY,
+        }
+        .fail();
     }
 }
 

@@ -129,8 +129,16 @@ pub async fn raw_client(
     addr: SocketAddr,
     first_frames: &[u8],
 ) -> tokio::net::TcpStream {
+    let stream = support::tokio::connect(addr).await.unwrap();
+    raw_handshake(stream, first_frames).await
+}
+
+/// [`raw_client`]'s handshake on a stream the test connected itself.
+pub async fn raw_handshake(
+    mut stream: tokio::net::TcpStream,
+    first_frames: &[u8],
+) -> tokio::net::TcpStream {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = support::tokio::connect(addr).await.unwrap();
     stream.set_nodelay(true).unwrap();
     let mut request = UPGRADE_REQUEST.to_vec();
     request.extend_from_slice(first_frames);
@@ -206,5 +214,15 @@ where
             Ok(None) => return (messages, "Ok(None)".to_string()),
             Err(error) => return (messages, format!("Err({error:?})")),
         }
+    }
+}
+
+/// A config whose close timeout is far longer than any test's deadline: a
+/// close that only ends by timing out fails the test instead of passing
+/// late.
+pub fn patient_config() -> Config {
+    Config {
+        close_timeout: Duration::from_secs(60),
+        ..Config::default()
     }
 }

@@ -117,3 +117,57 @@ fn a_peer_that_vanishes_mid_message_is_reported_lost() {
         READING,
     );
 }
+
+#[test]
+fn a_peer_that_floods_pings_and_reads_nothing_is_not_read_either() {
+    const LIMIT: usize = 8 << 20;
+    let what = "pings written to a server whose pongs are never read";
+    let (written, stalled) =
+        run(Duration::from_secs(20), what, READING, async {
+            // Small socket buffers, so that little hides in the kernel.
+            let listening = tokio::net::TcpSocket::new_v4().unwrap();
+            listening.set_send_buffer_size(8 * 1024).unwrap();
+            listening.bind(support::net::loopback_v4()).unwrap();
+            let listener = listening.listen(16).unwrap();
+            let addr = listener.local_addr().unwrap();
+            let client = async move {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.set_recv_buffer_size(8 * 1024).unwrap();
+                socket.set_send_buffer_size(8 * 1024).unwrap();
+                let stream = socket.connect(addr).await.unwrap();
+                let mut stream = raw_handshake(stream, b"").await;
+                let batch: Vec<u8> = (0..100)
+                    .flat_map(|_| client_frame(0x9, &[0; 100]))
+                    .collect();
+                let mut written = 0;
+                while written < LIMIT {
+                    let write = stream.write_all(&batch);
+                    let wait = Duration::from_millis(300);
+                    match tokio::time::timeout(wait, write).await {
+                        Ok(Ok(())) => written += batch.len(),
+                        // The server stopped reading: what this test hopes.
+                        Err(_) => return (written, true),
+                        Ok(Err(_)) => break,
+                    }
+                }
+                (written, false)
+            };
+            let server = async {
+                let config = Config {
+                    max_queued: 16 * 1024,
+                    ..Config::default()
+                };
+                let mut socket = accept_one(&listener, &config).await;
+                // Returns once the client is gone.
+                receive_all(&mut socket).await
+            };
+            tokio::join!(client, server).0
+        });
+    expect_that(
+        stalled && written < LIMIT,
+        "the pings a client that reads no pong could write",
+        "a few KiB more than max_queued, then its writes stall",
+        format!("{written} bytes, stalled: {stalled}"),
+        READING,
+    );
+}

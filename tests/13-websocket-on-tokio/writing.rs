@@ -6,7 +6,7 @@ mod peers;
 use chapter_13::Config;
 use peers::*;
 use support::tokio::{run, within_async};
-use support::{Book, Section, expect_bytes, expect_eq};
+use support::{Book, Section, expect_bytes, expect_eq, expect_that};
 use tokio::io::AsyncReadExt;
 use tungstenite::Message as Tm;
 
@@ -99,4 +99,34 @@ fn a_message_the_server_sends_reaches_the_peer_unmasked() {
     let frame = frame.expect("the client read no whole frame");
     let expected = [0x81, 0x05, b'h', b'e', b'l', b'l', b'o'];
     expect_bytes(&frame, &expected, what, WRITING);
+}
+
+#[test]
+fn once_a_large_message_is_written_no_large_buffer_is_left() {
+    let what = "buffer_capacity() after a 1 MiB send, once flushed";
+    let (capacity, read) = run(SOON, what, WRITING, async move {
+        let (listener, addr) = support::tokio::listener().await;
+        let client = async move {
+            let mut stream = raw_client(addr, b"").await;
+            let (received, _) = read_to_end(&mut stream, (1 << 20) + 10).await;
+            received.len()
+        };
+        let server = async {
+            let mut socket = accept_one(&listener, &Config::default()).await;
+            socket.send(vec![0; 1 << 20]).await.unwrap();
+            socket.flush().await.unwrap();
+            socket.buffer_capacity()
+        };
+        let (read, capacity) = tokio::join!(client, server);
+        (capacity, read)
+    });
+    // 1 MiB of payload and a 10-byte header (127, then 8 bytes of length).
+    expect_eq(read, (1 << 20) + 10, "bytes the client read", WRITING);
+    expect_that(
+        capacity <= 4096,
+        what,
+        "a few KiB at most: the queue is freed once written",
+        capacity,
+        WRITING,
+    );
 }
