@@ -245,8 +245,8 @@ fn ends_of_both_sides_mirror_each_other() {
 fn ends_tell_two_clients_of_one_listener_apart() {
     let listener = net::listener();
     let server_address = listener.local_addr().unwrap();
-    let _first = net::connect(server_address).unwrap();
-    let _second = net::connect(server_address).unwrap();
+    let first_client = net::connect(server_address).unwrap();
+    let _second_client = net::connect(server_address).unwrap();
     let (first, _) = net::accept(&listener).unwrap();
     let (second, _) = net::accept(&listener).unwrap();
     let first = expect_ok(
@@ -272,6 +272,19 @@ fn ends_tell_two_clients_of_one_listener_apart() {
         "the peer addresses of two accepted streams",
         "two different client ports: the peer is what tells connections apart",
         format!("{} twice", first.peer),
+        BOTH_ENDS,
+    );
+    // The first client's own view shares the server's address with the
+    // second connection, but not its client port: not the same connection.
+    let first_client = Ends {
+        local: first_client.local_addr().unwrap(),
+        peer: server_address,
+    };
+    expect_that(
+        !first_client.mirrors(&second),
+        "Ends::mirrors() of the first client and the second accepted stream",
+        "false: both ends must match, and the client ports differ",
+        format!("true for {first_client} and {second}"),
         BOTH_ENDS,
     );
 }
@@ -351,6 +364,39 @@ fn start_connect_takes_the_family_of_the_address() {
         "the family of the socket start_connect([::1]:port) made",
         "IPv6",
         format!("{:?}", socket.local_addr().unwrap().domain()),
+        NONBLOCKING_CONNECT,
+    );
+}
+
+#[test]
+fn start_connect_returns_an_error_it_gets_at_once() {
+    // TCP cannot connect to a broadcast address, and the loopback network has
+    // one. Linux refuses such a connect at once, before sending anything
+    // (ENETUNREACH): an error that does not mean "in progress".
+    let port = net::listener().local_addr().unwrap().port();
+    let address = SocketAddr::from(([127, 255, 255, 255], port));
+    let own = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    own.set_nonblocking(true).unwrap();
+    let expected = match own.connect(&address.into()) {
+        Ok(()) => Ok(Returned(format!("{:?}", ConnectStart::Connected))),
+        Err(e) if is_in_progress(&e) => {
+            Ok(Returned(format!("{:?}", ConnectStart::InProgress)))
+        }
+        Err(e) => Err(e.kind()),
+    };
+    let started = deadline::within(
+        deadline::DEFAULT,
+        "start_connect()",
+        NONBLOCKING_CONNECT,
+        move || start_connect(address),
+    );
+    expect_eq(
+        kind(started.map(|(_, start)| start)),
+        expected,
+        &format!(
+            "start_connect({address}), against what the test's own \
+             non-blocking connect got (only EINPROGRESS means InProgress)"
+        ),
         NONBLOCKING_CONNECT,
     );
 }

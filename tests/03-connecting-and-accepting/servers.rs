@@ -14,6 +14,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use chapter_3::{echo, serve_one_at_a_time, serve_thread_per_client};
+use socket2::SockRef;
 use support::net::{self, IO_TIMEOUT};
 use support::redact::Names;
 use support::report::Failure;
@@ -320,6 +321,29 @@ fn echo_returns_every_byte_in_order() {
         returned,
         Ok(sent.len() as u64),
         "what echo() returned: the number of bytes echoed",
+        ECHO,
+    );
+}
+
+#[test]
+fn echo_returns_the_error_of_a_reset_connection() {
+    let (mut client, server) = net::connected_pair();
+    let mut echoing = Watched::start("echo()", ECHO, move || {
+        echo(server).map_err(|e| e.kind())
+    });
+    echoing.send(&mut client, b"hello");
+    echoing.receive_echo(&mut client, b"hello");
+    // A linger time of zero makes close send a reset (RST) instead of end of
+    // file: the server's next read fails with ConnectionReset.
+    SockRef::from(&client)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(client);
+    expect_eq(
+        echoing.finish(),
+        Err(io::ErrorKind::ConnectionReset),
+        "what echo() returned after the client reset the connection \
+         (only Interrupted means read again; return any other error)",
         ECHO,
     );
 }

@@ -17,7 +17,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_7::{
-    Drained, MAX_LINE, MAX_OUTPUT, Service, Stats, complete_lines, drain, flush,
+    Drained, MAX_LINE, MAX_OUTPUT, Service, Stats, complete_lines, drain,
+    flush, serve_chat, serve_echo,
 };
 use running::{
     End, PATIENCE, Running, expect_echo, expect_receives,
@@ -486,6 +487,13 @@ fn accepts_clients_that_arrive_while_it_runs() {
             "stats.accepted",
             ACCEPT_ALL,
         );
+        // Each event's accepting ended at WouldBlock: Ok(()), not an error.
+        expect_eq(
+            server.count(|s| &s.accept_errors),
+            0,
+            "stats.accept_errors (WouldBlock ends accept_all with Ok(()))",
+            ACCEPT_ALL,
+        );
         server.stop(ACCEPT_ALL);
     });
 }
@@ -818,6 +826,18 @@ fn run_returns_soon_after_stop_is_set() {
     });
 }
 
+#[test]
+fn serve_echo_runs_the_loop_until_stopped() {
+    server_test("serve_echo", EVENT_LOOP, move || {
+        let server = Running::serving("serve_echo()", serve_echo, EVENT_LOOP);
+        let mut ann = server.client();
+        let mut bob = server.client();
+        expect_echo(&server, &mut ann, b"ann\n", "ann's echo", EVENT_LOOP);
+        expect_echo(&server, &mut bob, b"bob\n", "bob's echo", EVENT_LOOP);
+        server.stop(EVENT_LOOP);
+    });
+}
+
 // ANCHOR: many_test
 #[test]
 fn serves_200_clients_at_once_on_one_thread() {
@@ -920,6 +940,35 @@ fn chat_sends_each_line_to_every_other_client() {
     });
 }
 // ANCHOR_END: chat_test
+
+#[test]
+fn serve_chat_runs_the_chat_until_stopped() {
+    server_test("serve_chat", CHAT, move || {
+        let server = Running::serving("serve_chat()", serve_chat, CHAT);
+        let mut ann = server.client();
+        let mut bob = server.client();
+        // serve_chat keeps no counters to wait on, and ann may be accepted
+        // after bob's first line: bob says hello until ann hears it.
+        let hello = b"hello\n";
+        let give_up = Instant::now() + PATIENCE;
+        let mut heard = Vec::new();
+        while heard.is_empty() && Instant::now() < give_up {
+            server.send(&mut bob, hello);
+            let glance = Duration::from_millis(100);
+            (heard, _) = receive(&server, &mut ann, hello.len(), glance, CHAT);
+        }
+        if !heard.is_empty() {
+            let left = hello.len() - heard.len();
+            let (rest, _) = receive(&server, &mut ann, left, PATIENCE, CHAT);
+            heard.extend_from_slice(&rest);
+        }
+        expect_bytes(&heard, hello, "what ann heard of bob's hello", CHAT);
+        // Bob's next bytes are ann's line: his own never came back to him.
+        server.send(&mut ann, b"hi bob\n");
+        expect_receives(&server, &mut bob, b"hi bob\n", "what bob got", CHAT);
+        server.stop(CHAT);
+    });
+}
 
 #[test]
 fn chat_sends_only_whole_lines() {

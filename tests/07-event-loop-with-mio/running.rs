@@ -32,10 +32,15 @@ const GLANCE: Duration = Duration::from_millis(20);
 /// say it panicked.
 pub const ENDING: Duration = Duration::from_millis(100);
 
-/// A server running `Server::run` on its own thread until the test stops it.
+/// A server running `Server::run` (or `serve_echo`, `serve_chat`) on its own
+/// thread until the test stops it.
 pub struct Running {
     pub addr: SocketAddr,
-    pub stats: Arc<Stats>,
+    /// The loop's counters; `None` for `serve_echo` and `serve_chat`, which
+    /// keep theirs to themselves.
+    stats: Option<Arc<Stats>>,
+    /// The function that runs the loop, for failure messages.
+    what: &'static str,
     /// The section the test's failures point at.
     read: Section,
     /// `None` once the test has seen it end.
@@ -62,7 +67,34 @@ impl Running {
         );
         Running {
             addr,
-            stats,
+            stats: Some(stats),
+            what: "Server::run()",
+            read,
+            server: RefCell::new(Some(background)),
+        }
+    }
+
+    /// `serve` (`serve_echo` or `serve_chat`, named `what`) on a fresh
+    /// loopback listener, with a stop flag the test sets when it stops it.
+    pub fn serving(
+        what: &'static str,
+        serve: fn(TcpListener, Arc<AtomicBool>) -> io::Result<()>,
+        read: Section,
+    ) -> Running {
+        let listener = net::listener();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let background = Background::start(
+            what,
+            read,
+            move || serve(listener, flag),
+            move || stop.store(true, Ordering::Relaxed),
+        );
+        Running {
+            addr,
+            stats: None,
+            what,
             read,
             server: RefCell::new(Some(background)),
         }
@@ -104,7 +136,7 @@ impl Running {
         // It has ended: `stop` passes its panic on, or gives what it returned.
         let result = server.stop();
         Failure {
-            what: "Server::run()".into(),
+            what: self.what.into(),
             expected: "to keep serving until the stop flag is set".into(),
             found: format!(
                 "it returned {result:?} while clients were connected"
@@ -123,7 +155,7 @@ impl Running {
         let result = server.stop();
         if let Err(error) = result {
             Failure {
-                what: "Server::run() after the stop flag is set".into(),
+                what: format!("{} after the stop flag is set", self.what),
                 expected: "Ok(())".into(),
                 found: format!("Err({error})"),
                 read,
@@ -168,11 +200,14 @@ impl Running {
 
     /// What the server's counters say now, for failure messages.
     pub fn summary(&self) -> String {
-        format!(
-            "server so far: {} accepted, {} closed",
-            self.count(|s| &s.accepted),
-            self.count(|s| &s.closed)
-        )
+        match &self.stats {
+            Some(_) => format!(
+                "server so far: {} accepted, {} closed",
+                self.count(|s| &s.accepted),
+                self.count(|s| &s.closed)
+            ),
+            None => format!("{} keeps no counters", self.what),
+        }
     }
 
     /// Waits until the server has accepted `clients` connections.
@@ -210,7 +245,10 @@ impl Running {
         &self,
         counter: fn(&Stats) -> &std::sync::atomic::AtomicU64,
     ) -> u64 {
-        counter(&self.stats).load(Ordering::Relaxed)
+        let stats = self.stats.as_ref().expect(
+            "a test reads the counters of a server started by Running::new",
+        );
+        counter(stats).load(Ordering::Relaxed)
     }
 }
 

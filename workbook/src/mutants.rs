@@ -192,16 +192,6 @@ fn report(
         outcomes.missed.len(),
         outcomes.unviable.len(),
     );
-    let score = if viable == 0 {
-        1.0
-    } else {
-        caught as f64 / viable as f64
-    };
-    out.push_str(&format!(
-        "caught {caught} of {viable} viable mutants: {:.1}% (the goal is at least {:.0}%)\n",
-        score * 100.0,
-        GOAL * 100.0
-    ));
     let key = |m: &str| without_position(&from_solution(chapter, m));
     let reason = |mutant: &str| {
         explained
@@ -211,6 +201,29 @@ fn report(
     };
     let (known, unknown): (Vec<&String>, Vec<&String>) =
         outcomes.missed.iter().partition(|m| reason(m).is_some());
+    // The mutation score: an equivalent mutant is the same program as the solution
+    // (or differs only where no test can reach), so no test could catch it, and it is
+    // left out of what the tests must catch. Both numbers are shown.
+    let catchable = viable - known.len();
+    let share = |of: usize| {
+        if of == 0 {
+            1.0
+        } else {
+            caught as f64 / of as f64
+        }
+    };
+    let score = share(catchable);
+    out.push_str(&format!(
+        "caught {caught} of {viable} viable mutants: {:.1}%\n",
+        share(viable) * 100.0
+    ));
+    out.push_str(&format!(
+        "caught {caught} of {catchable} that a test can catch ({} explained as \
+         equivalent): {:.1}% (the goal is at least {:.0}%)\n",
+        known.len(),
+        score * 100.0,
+        GOAL * 100.0
+    ));
     if !known.is_empty() {
         out.push_str(&format!(
             "\nmissed, explained in {file} ({}):\n",
