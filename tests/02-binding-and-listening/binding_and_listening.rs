@@ -341,3 +341,70 @@ fn probe_reports_accepted_as_a_value() {
         WHAT_A_CLIENT_SEES,
     );
 }
+
+/// A listener with backlog 0 takes one connection into its queue. While nobody
+/// accepts, Linux drops the SYN of every further one: that connect neither
+/// succeeds nor fails. Returns the address, the listener and the queued
+/// connections, which keep the queue full while they live.
+#[cfg(target_os = "linux")]
+fn unanswered_port() -> (SocketAddr, Socket, Vec<TcpStream>) {
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind(&net::loopback_v4().into()).unwrap();
+    listener.listen(0).unwrap();
+    let address = listener.local_addr().unwrap().as_socket().unwrap();
+    let mut queued = Vec::new();
+    while let Ok(stream) =
+        TcpStream::connect_timeout(&address, Duration::from_millis(100))
+    {
+        // Fills the queue; the first connect that times out proves it full.
+        queued.push(stream);
+        assert!(
+            queued.len() < 8,
+            "the listen queue of backlog 0 never filled"
+        );
+    }
+    (address, listener, queued)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn probe_reports_no_answer_as_a_value() {
+    let (address, _listener, _queued) = unanswered_port();
+    let found = deadline::within(
+        deadline::DEFAULT,
+        "probe()",
+        WHAT_A_CLIENT_SEES,
+        move || {
+            probe(address, Duration::from_millis(200)).map_err(|e| e.kind())
+        },
+    );
+    expect_eq(
+        found,
+        Ok(Probe::NoAnswer),
+        "probe(.., 200 ms) of a port whose listen queue is full (Linux drops \
+         the connection request: no answer, a timeout is a value)",
+        WHAT_A_CLIENT_SEES,
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn probe_passes_other_errors_on() {
+    // TCP cannot connect to a broadcast address, and the loopback network has
+    // one: Linux refuses at once, before sending anything (ENETUNREACH).
+    let port = net::listener().local_addr().unwrap().port();
+    let address = SocketAddr::from(([127, 255, 255, 255], port));
+    let found = deadline::within(
+        deadline::DEFAULT,
+        "probe()",
+        WHAT_A_CLIENT_SEES,
+        move || probe(address, Duration::from_secs(2)).map_err(|e| e.kind()),
+    );
+    expect_eq(
+        found,
+        Err(io::ErrorKind::NetworkUnreachable),
+        "probe() of the loopback broadcast address, which Linux refuses at \
+         once: neither refused nor unanswered, an error to return",
+        WHAT_A_CLIENT_SEES,
+    );
+}

@@ -13,8 +13,8 @@ use std::io::{self, Cursor};
 
 use chapter_4::{Lines, fill, send_all, write_line};
 use peers::{
-    Cut, Full, Interrupting, MESSAGES, Recorder, Stingy, kind, messages,
-    outcome, text,
+    BrokenPipe, Cut, Full, Interrupting, MESSAGES, Pieces, Recorder, Reset,
+    Stingy, kind, messages, outcome, text,
 };
 use support::reads::{self, expect_messages};
 use support::{Book, Section, deadline, expect_bytes, expect_eq, expect_ok};
@@ -81,6 +81,24 @@ fn fill_reports_a_stream_that_ends_too_soon() {
     );
 }
 
+#[test]
+fn fill_passes_other_errors_on() {
+    let (result, buffer) =
+        deadline::within(deadline::DEFAULT, "fill()", WHOLE_READS, || {
+            let mut reader = Reset::new(Cursor::new(b"0123".to_vec()));
+            let mut buffer = [0; 4];
+            (kind(fill(&mut reader, &mut buffer)), buffer)
+        });
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionReset),
+        "fill() from a reader whose first read fails with ConnectionReset \
+         (only Interrupted means read again; return any other error)",
+        WHOLE_READS,
+    );
+    expect_bytes(&buffer, &[0; 4], "the buffer fill() filled", WHOLE_READS);
+}
+
 // ---------------------------------------------------------------- 4.2 send_all
 
 #[test]
@@ -116,6 +134,23 @@ fn send_all_reports_a_writer_that_takes_nothing() {
         WHOLE_WRITES,
     );
     expect_bytes(&writer.taken, b"12", "what the writer took", WHOLE_WRITES);
+}
+
+#[test]
+fn send_all_passes_other_errors_on() {
+    let (result, writer) =
+        deadline::within(deadline::DEFAULT, "send_all()", WHOLE_WRITES, || {
+            let mut writer = BrokenPipe::default();
+            (kind(send_all(&mut writer, b"12345")), writer)
+        });
+    expect_eq(
+        result,
+        Err(io::ErrorKind::BrokenPipe),
+        "send_all() to a writer whose first write fails with BrokenPipe \
+         (only Interrupted means write again; return any other error)",
+        WHOLE_WRITES,
+    );
+    expect_bytes(&writer.taken, b"", "what the writer took", WHOLE_WRITES);
 }
 
 // ---------------------------------------------------------------- 4.3 lines
@@ -234,6 +269,80 @@ fn lines_longer_than_the_limit_are_refused() {
         endless,
         Err(io::ErrorKind::InvalidData),
         "next_line() with limit 1024 of 1 MiB without a delimiter",
+        DELIMITER,
+    );
+}
+
+#[test]
+fn lines_ask_again_after_an_interrupted_read() {
+    let lines = deadline::within(
+        deadline::DEFAULT,
+        "Lines::next_line()",
+        DELIMITER,
+        || {
+            let reader = Interrupting::new(Cursor::new(lines_on_the_wire()));
+            let mut lines = Lines::new(reader, 1024);
+            let mut read = Vec::new();
+            loop {
+                match outcome(lines.next_line()) {
+                    Ok(Some(line)) => read.push(line),
+                    Ok(None) => return Ok(read),
+                    Err(kind) => return Err((read, kind)),
+                }
+            }
+        },
+    );
+    expect_eq(
+        lines,
+        Ok(messages()),
+        "the messages next_line() read from a reader interrupted before every \
+         other read (Interrupted means read again)",
+        DELIMITER,
+    );
+}
+
+#[test]
+fn lines_pass_other_errors_on() {
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "Lines::next_line()",
+        DELIMITER,
+        || {
+            let reader = Reset::new(Cursor::new(b"hello\n".to_vec()));
+            outcome(Lines::new(reader, 1024).next_line())
+        },
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionReset),
+        "next_line() from a reader whose first read fails with \
+         ConnectionReset (only Interrupted means read again; return any other \
+         error)",
+        DELIMITER,
+    );
+}
+
+#[test]
+fn lines_wait_for_the_delimiter_of_a_message_as_long_as_the_limit() {
+    // The reader hands out 16 bytes, then the delimiter: for one moment the
+    // buffer holds exactly the limit, and no delimiter yet.
+    let mut wire = [b'x'; 16].to_vec();
+    wire.push(b'\n');
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "Lines::next_line()",
+        DELIMITER,
+        move || {
+            let reader = Pieces::new(Cursor::new(wire), 16);
+            outcome(Lines::new(reader, 16).next_line())
+        },
+    );
+    expect_eq(
+        result,
+        Ok(Some("x".repeat(16))),
+        "next_line() with limit 16 of 16 bytes, then the delimiter in a read \
+         of its own (a buffer of exactly the limit is not too long yet: \
+         only more than max_len is)",
         DELIMITER,
     );
 }

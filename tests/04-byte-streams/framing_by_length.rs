@@ -12,7 +12,10 @@ use std::io::{self, Cursor, Read, Write};
 use std::time::{Duration, Instant};
 
 use chapter_4::{Deadline, HEADER_LEN, read_frame, write_frame};
-use peers::{Cut, MESSAGES, Recorder, kind, messages, outcome, text};
+use peers::{
+    Cut, Interrupting, MESSAGES, Recorder, Reset, kind, messages, outcome, text,
+};
+use socket2::SockRef;
 use support::hex::{Annotated, hex_bytes};
 use support::net;
 use support::reads::{self, expect_messages};
@@ -130,6 +133,74 @@ fn read_frame_refuses_a_length_over_the_limit() {
         result,
         Err(io::ErrorKind::InvalidData),
         "read_frame() with limit 1024 of a header announcing 1 GiB",
+        LENGTH_PREFIX,
+    );
+}
+
+#[test]
+fn read_frame_accepts_a_frame_exactly_as_long_as_the_limit() {
+    let wire = frame(&[b'x'; 16]);
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "read_frame()",
+        LENGTH_PREFIX,
+        move || outcome(read_frame(&mut Cursor::new(wire), 16)),
+    );
+    expect_eq(
+        result,
+        Ok(Some("x".repeat(16))),
+        "read_frame() with limit 16 of a 16-byte frame (only a length over \
+         max_len is refused)",
+        LENGTH_PREFIX,
+    );
+}
+
+#[test]
+fn read_frame_asks_again_after_an_interrupted_read() {
+    let payloads = deadline::within(
+        deadline::DEFAULT,
+        "read_frame()",
+        LENGTH_PREFIX,
+        || {
+            let wire = Cursor::new(frames_on_the_wire());
+            let mut reader = Interrupting::new(wire);
+            let mut read = Vec::new();
+            loop {
+                match outcome(read_frame(&mut reader, 1024)) {
+                    Ok(Some(payload)) => read.push(payload),
+                    Ok(None) => return Ok(read),
+                    Err(kind) => return Err((read, kind)),
+                }
+            }
+        },
+    );
+    expect_eq(
+        payloads,
+        Ok(messages()),
+        "the payloads read_frame() read from a reader interrupted before every \
+         other read, the first byte of each frame included (Interrupted means \
+         read again)",
+        LENGTH_PREFIX,
+    );
+}
+
+#[test]
+fn read_frame_passes_other_errors_on() {
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "read_frame()",
+        LENGTH_PREFIX,
+        || {
+            let mut reader = Reset::new(Cursor::new(frame(b"hello")));
+            outcome(read_frame(&mut reader, 1024))
+        },
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionReset),
+        "read_frame() from a reader whose first read fails with \
+         ConnectionReset (only Interrupted means read again; return any other \
+         error)",
         LENGTH_PREFIX,
     );
 }
@@ -276,6 +347,37 @@ fn deadline_that_has_passed_fails_even_with_bytes_waiting() {
         Err(io::ErrorKind::TimedOut),
         "a read through a Deadline whose time is up, with 5 bytes waiting: no time left is \
          TimedOut, checked before set_read_timeout (which refuses zero: InvalidInput)",
+        MESSAGE_DEADLINE,
+    );
+}
+
+#[test]
+fn deadline_passes_a_reset_on() {
+    let (reading, writing) = net::connected_pair();
+    // A linger time of zero makes close send a reset (RST) instead of end of
+    // file: the next read fails with ConnectionReset.
+    SockRef::from(&writing)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(writing);
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "reading through a Deadline",
+        MESSAGE_DEADLINE,
+        move || {
+            let mut buffer = [0; 5];
+            kind(
+                Deadline::new(&reading, Duration::from_secs(3))
+                    .read(&mut buffer),
+            )
+        },
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionReset),
+        "a read through a Deadline from a peer that reset the connection \
+         (only an expired read timeout, WouldBlock or TimedOut, means the \
+         deadline passed)",
         MESSAGE_DEADLINE,
     );
 }

@@ -120,6 +120,75 @@ impl<R: Read> Read for Interrupting<R> {
     }
 }
 
+/// A reader that hands out at most `size` bytes a call, never interrupted: the
+/// test decides where each read ends.
+pub struct Pieces<R> {
+    inner: R,
+    size: usize,
+}
+
+impl<R> Pieces<R> {
+    pub fn new(inner: R, size: usize) -> Self {
+        Pieces { inner, size }
+    }
+}
+
+impl<R: Read> Read for Pieces<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let len = buffer.len().min(self.size);
+        self.inner.read(&mut buffer[..len])
+    }
+}
+
+/// A reader whose first call fails with a reset connection, as a socket does
+/// after the peer aborted; if asked again anyway, it reads from `inner`.
+pub struct Reset<R> {
+    inner: R,
+    failed: bool,
+}
+
+impl<R> Reset<R> {
+    pub fn new(inner: R) -> Self {
+        Reset {
+            inner,
+            failed: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Reset<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if !self.failed {
+            self.failed = true;
+            return Err(io::ErrorKind::ConnectionReset.into());
+        }
+        self.inner.read(buffer)
+    }
+}
+
+/// A writer whose first call fails with a broken pipe, as a socket does after
+/// the peer closed; if asked again anyway, it takes everything.
+#[derive(Default)]
+pub struct BrokenPipe {
+    pub taken: Vec<u8>,
+    failed: bool,
+}
+
+impl Write for BrokenPipe {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if !self.failed {
+            self.failed = true;
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        self.taken.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A writer that takes at most 3 bytes a call, and is interrupted before every
 /// other call, as a socket with a nearly full send buffer may be.
 #[derive(Default)]

@@ -40,6 +40,18 @@ fn text(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }
 
+/// A response as a failure message shows it: a long one by its start and its
+/// length.
+fn shortened(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    match text.char_indices().nth(20) {
+        Some((end, _)) => {
+            format!("{:?}... ({} bytes)", &text[..end], bytes.len())
+        }
+        None => format!("{text:?}"),
+    }
+}
+
 // ---------------------------------------------------------------- 4.6 respond
 
 // ANCHOR: respond_test
@@ -75,13 +87,14 @@ fn respond_follows_the_protocol() {
 
 #[test]
 fn respond_answers_bad_requests_with_an_error() {
-    let bad: [&[u8]; 8] = [
+    let bad: [&[u8]; 9] = [
         b"",
         b"ping",
         b"PING now",
         b"GET",
         b"GET two keys",
         b"SET nothing",
+        b"SET  no-key", // two spaces: an empty key
         b"FLY me to the moon",
         b"\xff\xfe not UTF-8",
     ];
@@ -195,6 +208,44 @@ fn serve_answers_requests_merged_into_one_write() {
     );
 }
 // ANCHOR_END: pipelined_test
+
+#[test]
+fn serve_answers_requests_of_tens_of_kilobytes() {
+    // MAX_MESSAGE is 64 KiB: a 40 000-byte value fits a request and its
+    // response.
+    let value = "v".repeat(40_000);
+    let (mut client, serving) = serving(Duration::from_secs(3));
+    let set = format!("SET big {value}");
+    let wire = [frame(set.as_bytes()), frame(b"GET big")].concat();
+    // A thread writes while the test reads: neither side waits for the other.
+    let mut writer = client.try_clone().unwrap();
+    let writing = thread::spawn(move || {
+        let _ = writer.write_all(&wire);
+        let _ = writer.shutdown(Shutdown::Write);
+    });
+    let responses: Vec<io::Result<Vec<u8>>> =
+        (0..2).map(|_| read_test_frame(&mut client)).collect();
+    let _ = writing.join();
+    let result = served(serving, SERVING).map_err(|e| e.kind());
+    let shown: Vec<String> = responses
+        .iter()
+        .map(|response| match response {
+            Ok(response) => shortened(response),
+            Err(e) => format!("no response ({e})"),
+        })
+        .collect();
+    let get = format!("VALUE {value}").into_bytes();
+    expect_eq(
+        (shown, result),
+        (vec![shortened(b"OK"), shortened(&get)], Ok(2)),
+        "(responses, what serve() returned) to a SET of a 40 000-byte value, \
+         then its GET: both within MAX_MESSAGE (64 KiB)",
+        SERVING,
+    );
+    if let Some(Ok(response)) = responses.get(1) {
+        expect_bytes(response, &get, "the response to the GET", SERVING);
+    }
+}
 
 #[test]
 fn serve_gives_up_on_a_client_that_stalls_mid_request() {

@@ -169,6 +169,26 @@ fn read_to_eof_stops_at_the_limit() {
 }
 
 #[test]
+fn read_to_eof_accepts_exactly_the_limit() {
+    let (client, server) = net::connected_pair();
+    (&client).write_all(&[b'x'; 100]).unwrap();
+    client.shutdown(Shutdown::Write).unwrap();
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "read_to_eof() with a limit of 100 bytes",
+        END_OF_FILE,
+        move || read_to_eof(&server, 100).map_err(|e| e.kind()),
+    );
+    expect_eq(
+        result.map(|bytes| bytes.len()),
+        Ok(100),
+        "read_to_eof(limit 100) when the peer sends 100 bytes and its \
+         end-of-file (only more than the limit is too much)",
+        END_OF_FILE,
+    );
+}
+
+#[test]
 fn read_to_eof_reports_a_reset_as_an_error() {
     let (client, server) = net::connected_pair();
     (&client).write_all(b"half a mess").unwrap();
@@ -567,6 +587,44 @@ fn close_gracefully_gives_up_after_the_wait() {
         one_read(&client).as_str(),
         "Ok(0): end-of-file",
         "the peer's read after close_gracefully() gave up",
+        GRACEFUL_CLOSE,
+    );
+}
+
+#[test]
+fn close_gracefully_passes_a_reset_on() {
+    let (client, server) = net::connected_pair();
+    // The peer waits for close_gracefully's end-of-file, then aborts: a reset
+    // (SO_LINGER 0) where close_gracefully waits for an end-of-file.
+    let peer = thread::spawn(move || {
+        let ended = one_read(&client);
+        SockRef::from(&client)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+        drop(client);
+        ended
+    });
+    let result = deadline::within(
+        deadline::DEFAULT,
+        "close_gracefully() with a peer that resets",
+        GRACEFUL_CLOSE,
+        move || {
+            close_gracefully(server, Duration::from_secs(3))
+                .map_err(|e| e.kind())
+        },
+    );
+    expect_eq(
+        join(peer).as_str(),
+        "Ok(0): end-of-file",
+        "the peer's read while close_gracefully() runs",
+        GRACEFUL_CLOSE,
+    );
+    expect_eq(
+        result,
+        Err(io::ErrorKind::ConnectionReset),
+        "close_gracefully(3 s) when the peer resets the connection instead of \
+         finishing: a reset is neither an end-of-file nor a timeout (return \
+         any error but a timeout as it is)",
         GRACEFUL_CLOSE,
     );
 }

@@ -313,6 +313,41 @@ fn exchange_returns_the_reply() {
 }
 
 #[test]
+fn exchange_returns_a_reply_of_tens_of_kilobytes() {
+    // Far more than a small receive buffer holds, well within MAX_DATAGRAM.
+    let payload = [b'x'; 40_000];
+    let echo = Echo::start();
+    let socket = connected(echo.address);
+    let request = numbered(1, &payload);
+    let reply = deadline::within(
+        deadline::DEFAULT,
+        "exchange()",
+        REQUEST_REPLY,
+        move || exchange(&socket, &request, Duration::from_secs(2)),
+    );
+    let expected = numbered(1, &payload.to_ascii_uppercase());
+    let reply = expect_ok(
+        reply,
+        "exchange() with a 40 004-byte request",
+        "the 40 004-byte reply",
+        REQUEST_REPLY,
+    );
+    expect_eq(
+        reply.len(),
+        expected.len(),
+        "the length of the reply exchange() returned (it receives up to \
+         MAX_DATAGRAM bytes: a reply is never cut short)",
+        REQUEST_REPLY,
+    );
+    expect_bytes(
+        &reply,
+        &expected,
+        "the reply exchange() returned",
+        REQUEST_REPLY,
+    );
+}
+
+#[test]
 fn exchange_times_out_when_nobody_answers() {
     let silent = net::udp(); // receives, never answers
     let socket = connected(silent.local_addr().unwrap());

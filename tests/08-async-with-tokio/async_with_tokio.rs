@@ -18,7 +18,7 @@ use chapter_8::{chat, echo};
 use serving::{block_on, start};
 use support::{Book, Section, expect_eq, expect_ok, expect_that};
 use tokio::io::{AsyncWriteExt, BufReader as AsyncBufReader};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
 const BOOK: Book = Book::page("ch08-async-with-tokio.md");
 const TASKS: Section = BOOK.section("8.1 A task per connection");
@@ -231,6 +231,14 @@ fn read_line_reports_an_end_inside_a_line() {
         all_lines(b"whole\nhal", MAX_LINE),
         (vec!["whole".into()], Some(io::ErrorKind::UnexpectedEof)),
         "the lines of \"whole\\nhal\" (the peer closed inside a line)",
+        LINES,
+    );
+    // The unfinished line is exactly as long as the limit: not too long.
+    expect_eq(
+        all_lines(b"ab\nfour", 4),
+        (vec!["ab".into()], Some(io::ErrorKind::UnexpectedEof)),
+        "the lines of \"ab\\nfour\" with a limit of 4 (the peer closed \
+         inside a line no longer than the limit)",
         LINES,
     );
 }
@@ -629,14 +637,11 @@ fn serve_aborts_a_stuck_connection_after_the_grace_period() {
 
 // ---------------------------------------------------------------- 8.6 Chat
 
+/// The chat's server: `chat::serve` (given) runs a `chat::member` task for
+/// each client, all on one room of `capacity` lines.
 fn chat_room(capacity: usize) -> serving::Running {
     start("chat::member", CHAT, move |listener| async move {
-        let (room, _) = broadcast::channel(capacity);
-        let mut id = 0;
-        while let Ok((stream, _)) = listener.accept().await {
-            id += 1;
-            tokio::spawn(chat::member(stream, id, room.clone()));
-        }
+        let _ = chat::serve(listener, capacity).await;
     })
 }
 

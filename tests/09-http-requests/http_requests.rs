@@ -177,6 +177,19 @@ fn get_all_matches_names_in_any_case_and_keeps_order() {
         "get_all(\"Origin\") when no Origin was sent",
         REPEATED_HEADERS,
     );
+    // get (given) is the first of get_all's values.
+    expect_eq(
+        (fields.get("SEC-WEBSOCKET-PROTOCOL"), fields.get("Origin")),
+        (Some("chat.v2"), None),
+        "(get(\"SEC-WEBSOCKET-PROTOCOL\"), get(\"Origin\")): the first value",
+        REPEATED_HEADERS,
+    );
+    expect_eq(
+        (fields.is_empty(), headers(&[]).is_empty()),
+        (false, true),
+        "(is_empty() of four fields, is_empty() of none)",
+        REPEATED_HEADERS,
+    );
 }
 
 #[test]

@@ -155,9 +155,13 @@ fn reader_parses_a_firefox_upgrade_request() {
 fn reader_needs_more_until_the_last_byte_of_the_head() {
     let bytes = browsers::head(browsers::CHROME);
     let mut reader = RequestReader::new(Limits::default());
+    let mut held_before_last = 0;
     for (index, byte) in bytes.iter().enumerate() {
-        let progress = reader.feed(std::slice::from_ref(byte));
         let last = index == bytes.len() - 1;
+        if last {
+            held_before_last = reader.buffered();
+        }
+        let progress = reader.feed(std::slice::from_ref(byte));
         let ok = match &progress {
             Ok(Progress::NeedMore) => !last,
             Ok(Progress::Done { consumed, .. }) => last && *consumed == 1,
@@ -178,6 +182,12 @@ fn reader_needs_more_until_the_last_byte_of_the_head() {
             IN_PIECES,
         );
     }
+    expect_eq(
+        held_before_last,
+        bytes.len() - 1,
+        "buffered() before the last byte: every byte of the head so far",
+        IN_PIECES,
+    );
 }
 
 // ANCHOR: leftover_test
