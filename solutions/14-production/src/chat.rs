@@ -1,0 +1,113 @@
+//! A chat member on a WebSocket: the handshake names the room
+//! (`/chat/<room>`), then every text message the client sends goes to the
+//! room, and everything said in the room goes to the client.
+
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{Instant, sleep_until, timeout};
+use websocket::{Config, Error, Message, WebSocket};
+
+use crate::limits::Limits;
+use crate::rooms::{Rooms, Said};
+
+/// The longest room name; a name is letters, digits, `-` and `_`.
+pub const MAX_ROOM_NAME: usize = 64;
+
+/// A client that completed the handshake, and the room it asked for.
+pub struct Joined<S> {
+    pub room: String,
+    pub socket: WebSocket<S>,
+}
+
+/// The room in a request target `/chat/<room>`, if it is one.
+pub fn room_of(target: &str) -> Option<&str> {
+    let room = target.strip_prefix("/chat/")?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let fits = !room.is_empty() && room.len() <= MAX_ROOM_NAME;
+    (fits && room.chars().all(allowed)).then_some(room)
+}
+
+/// The server's handshake (chapter 13's pieces) within
+/// `config.handshake_timeout`, for a request to a room. Any other target is
+/// answered `404 Not Found`.
+pub async fn accept<S>(mut stream: S, config: &Config) -> Result<Joined<S>, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let handshake = async {
+        let (request, leftover) = websocket::read_request(&mut stream).await?;
+        let Some(room) = room_of(&request.target).map(String::from) else {
+            stream.write_all(NOT_FOUND).await?;
+            stream.flush().await?;
+            let why = format!("no room at {:?}", request.target);
+            return Err(Error::Handshake(why));
+        };
+        let socket = websocket::upgrade(stream, &request, &leftover, config).await?;
+        Ok(Joined { room, socket })
+    };
+    match timeout(config.handshake_timeout, handshake).await {
+        Ok(joined) => joined,
+        Err(_elapsed) => Err(Error::Timeout(websocket::Waited::Handshake)),
+    }
+}
+
+const NOT_FOUND: &[u8] =
+    b"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+
+// ANCHOR: member
+/// One member, until its connection ends: what it says goes to the room,
+/// what the room hears goes to it, within the limits: idle members are
+/// closed (1001), and slow consumers dropped.
+pub async fn member<S>(joined: Joined<S>, rooms: &Rooms, limits: &Limits) -> Result<(), Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let Joined { room, mut socket } = joined;
+    let mut heard = rooms.join(&room);
+    let room: std::sync::Arc<str> = room.into();
+    // BEGIN SOLUTION: select! over receive() (say text; binary: close 1003), heard.recv() (send within send_timeout; lagged: close 1008), and the idle deadline (close 1001)
+    let mut idle_until = Instant::now() + limits.idle_timeout;
+    loop {
+        tokio::select! {
+            message = socket.receive() => match message? {
+                None => return Ok(()),
+                Some(Message::Text(text)) => {
+                    idle_until = Instant::now() + limits.idle_timeout;
+                    rooms.say(Said { room: room.clone(), text: text.into() });
+                }
+                Some(Message::Binary(_)) => {
+                    return socket.close(1003, "text only").await;
+                }
+            },
+            said = heard.recv() => match said {
+                Ok(said) => {
+                    let sending = socket.send(&*said.text);
+                    match timeout(limits.send_timeout, sending).await {
+                        Ok(sent) => sent?,
+                        // It does not read: do not wait for its close.
+                        Err(_elapsed) => return Err(too_slow()),
+                    }
+                }
+                // The room went on without it: it cannot keep up.
+                Err(RecvError::Lagged(_)) => {
+                    let closing = socket.close(1008, "too slow");
+                    let _ = timeout(limits.send_timeout, closing).await;
+                    return Err(too_slow());
+                }
+                Err(RecvError::Closed) => return Ok(()),
+            },
+            () = sleep_until(idle_until) => {
+                return socket.close(1001, "idle").await;
+            }
+        }
+    }
+    // END SOLUTION
+}
+// ANCHOR_END: member
+
+fn too_slow() -> Error {
+    let why = "the client does not read what it is sent";
+    Error::Io(io::Error::new(io::ErrorKind::TimedOut, why))
+}
