@@ -17,7 +17,7 @@ pub type Wss = WebSocket<TlsStream<TcpStream>>;
 /// Takes a `wss://` URL apart: as a `ws://` one, but 443 when it gives no
 /// port (RFC 6455 section 3).
 pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
-    let not_wss = || Error::Url(websocket::UrlError::NotWebSocket);
+    let not_wss = || Error::Url(handshake::UrlError::NotWebSocket);
     let (scheme, rest) = url.split_once("://").ok_or_else(not_wss)?;
     if !scheme.eq_ignore_ascii_case("wss") {
         return Err(not_wss());
@@ -25,7 +25,9 @@ pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
     let mut parsed = WsUrl::parse(&format!("ws://{rest}")).map_err(Error::Url)?;
     let authority = rest.split(['/', '?']).next().unwrap_or_default();
     // An IPv6 host has colons inside its brackets; a port comes after them.
-    let after_host = authority.rsplit_once(']').map_or(authority, |(_, port)| port);
+    let after_host = authority
+        .rsplit_once(']')
+        .map_or(authority, |(_, port)| port);
     if !after_host.contains(':') {
         parsed.port = 443;
     }
@@ -35,16 +37,11 @@ pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
 // ANCHOR: connect_wss
 /// Connects to a `wss://` URL, trusting whom `tls` trusts, and completes
 /// both handshakes within `config.handshake_timeout`.
-pub async fn connect_wss(
-    url: &str,
-    tls: Arc<ClientConfig>,
-    config: &Config,
-) -> Result<Wss, Error> {
+pub async fn connect_wss(url: &str, tls: Arc<ClientConfig>, config: &Config) -> Result<Wss, Error> {
     let url = parse_wss(url)?;
     // BEGIN SOLUTION: the server's name (ServerName::try_from the host; a bad one is an Io error), then under the deadline: TCP connect, nodelay, TlsConnector::connect, client_handshake
-    let name = ServerName::try_from(url.host.clone()).map_err(|error| {
-        Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, error))
-    })?;
+    let name = ServerName::try_from(url.host.clone())
+        .map_err(|error| Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, error)))?;
     let handshakes = async {
         let tcp = TcpStream::connect((url.host.as_str(), url.port)).await?;
         tcp.set_nodelay(true)?;
