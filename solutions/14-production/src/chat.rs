@@ -3,8 +3,10 @@
 //! room, and everything said in the room goes to the client.
 
 use std::io;
+use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, sleep_until, timeout};
 use websocket::{Config, Error, Message, WebSocket};
@@ -15,9 +17,11 @@ use crate::rooms::{Rooms, Said};
 /// The longest room name; a name is letters, digits, `-` and `_`.
 pub const MAX_ROOM_NAME: usize = 64;
 
-/// A client that completed the handshake, and the room it asked for.
+/// A client that completed the handshake, in the room it asked for.
 pub struct Joined<S> {
-    pub room: String,
+    pub room: Arc<str>,
+    /// What the room says, from before the client had its 101.
+    pub heard: broadcast::Receiver<Said>,
     pub socket: WebSocket<S>,
 }
 
@@ -31,21 +35,32 @@ pub fn room_of(target: &str) -> Option<&str> {
 
 /// The server's handshake (chapter 13's pieces) within
 /// `config.handshake_timeout`, for a request to a room. Any other target is
-/// answered `404 Not Found`.
-pub async fn accept<S>(mut stream: S, config: &Config) -> Result<Joined<S>, Error>
+/// answered `404 Not Found`. The client joins the room before its 101 goes
+/// out: once it has the answer, it hears everything said there.
+pub async fn accept<S>(
+    mut stream: S,
+    rooms: &Rooms,
+    config: &Config,
+) -> Result<Joined<S>, Error>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let handshake = async {
         let (request, leftover) = websocket::read_request(&mut stream).await?;
-        let Some(room) = room_of(&request.target).map(String::from) else {
+        let Some(room) = room_of(&request.target) else {
             stream.write_all(NOT_FOUND).await?;
             stream.flush().await?;
             let why = format!("no room at {:?}", request.target);
             return Err(Error::Handshake(why));
         };
-        let socket = websocket::upgrade(stream, &request, &leftover, config).await?;
-        Ok(Joined { room, socket })
+        let room: Arc<str> = room.into();
+        let heard = rooms.join(&room);
+        let socket = websocket::upgrade(stream, &request, &leftover, config);
+        Ok(Joined {
+            room,
+            heard,
+            socket: socket.await?,
+        })
     };
     match timeout(config.handshake_timeout, handshake).await {
         Ok(joined) => joined,
@@ -60,13 +75,19 @@ const NOT_FOUND: &[u8] =
 /// One member, until its connection ends: what it says goes to the room,
 /// what the room hears goes to it, within the limits: idle members are
 /// closed (1001), and slow consumers dropped.
-pub async fn member<S>(joined: Joined<S>, rooms: &Rooms, limits: &Limits) -> Result<(), Error>
+pub async fn member<S>(
+    joined: Joined<S>,
+    rooms: &Rooms,
+    limits: &Limits,
+) -> Result<(), Error>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let Joined { room, mut socket } = joined;
-    let mut heard = rooms.join(&room);
-    let room: std::sync::Arc<str> = room.into();
+    let Joined {
+        room,
+        mut heard,
+        mut socket,
+    } = joined;
     // BEGIN SOLUTION: select! over receive() (say text; binary: close 1003), heard.recv() (send within send_timeout; lagged: close 1008), and the idle deadline (close 1001)
     let mut idle_until = Instant::now() + limits.idle_timeout;
     loop {

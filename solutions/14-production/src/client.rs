@@ -22,7 +22,8 @@ pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
     if !scheme.eq_ignore_ascii_case("wss") {
         return Err(not_wss());
     }
-    let mut parsed = WsUrl::parse(&format!("ws://{rest}")).map_err(Error::Url)?;
+    let mut parsed =
+        WsUrl::parse(&format!("ws://{rest}")).map_err(Error::Url)?;
     let authority = rest.split(['/', '?']).next().unwrap_or_default();
     // An IPv6 host has colons inside its brackets; a port comes after them.
     let after_host = authority
@@ -37,11 +38,16 @@ pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
 // ANCHOR: connect_wss
 /// Connects to a `wss://` URL, trusting whom `tls` trusts, and completes
 /// both handshakes within `config.handshake_timeout`.
-pub async fn connect_wss(url: &str, tls: Arc<ClientConfig>, config: &Config) -> Result<Wss, Error> {
+pub async fn connect_wss(
+    url: &str,
+    tls: Arc<ClientConfig>,
+    config: &Config,
+) -> Result<Wss, Error> {
     let url = parse_wss(url)?;
     // BEGIN SOLUTION: the server's name (ServerName::try_from the host; a bad one is an Io error), then under the deadline: TCP connect, nodelay, TlsConnector::connect, client_handshake
-    let name = ServerName::try_from(url.host.clone())
-        .map_err(|error| Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, error)))?;
+    let name = ServerName::try_from(url.host.clone()).map_err(|error| {
+        Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, error))
+    })?;
     let handshakes = async {
         let tcp = TcpStream::connect((url.host.as_str(), url.port)).await?;
         tcp.set_nodelay(true)?;

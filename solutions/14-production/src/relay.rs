@@ -128,7 +128,8 @@ async fn link_once(
 ) -> redis::RedisResult<()> {
     // Subscribing takes a connection of its own: a subscribed connection
     // may only (un)subscribe and ping (RESP2), so publishing needs another.
-    let (mut subscriptions, mut messages) = client.get_async_pubsub().await?.split();
+    let (mut subscriptions, mut messages) =
+        client.get_async_pubsub().await?.split();
     let mut publisher = client.get_multiplexed_async_connection().await?;
     // Rooms made while the link was down are in `names`, and maybe also in
     // `new_rooms`: subscribing twice is harmless.

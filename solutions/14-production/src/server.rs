@@ -86,7 +86,11 @@ async fn refuse(mut tcp: TcpStream, tls: bool) {
 // ANCHOR_END: refuse
 
 /// One admitted connection; its slot is given back when it ends.
-async fn connection(tcp: TcpStream, server: Arc<Server>, _slot: OwnedSemaphorePermit) {
+async fn connection(
+    tcp: TcpStream,
+    server: Arc<Server>,
+    _slot: OwnedSemaphorePermit,
+) {
     let _ = tcp.set_nodelay(true);
     let limits = &server.limits;
     let Some(acceptor) = &server.tls else {
@@ -97,7 +101,9 @@ async fn connection(tcp: TcpStream, server: Arc<Server>, _slot: OwnedSemaphorePe
     match timeout(deadline, acceptor.accept(tcp)).await {
         Ok(Ok(tls)) => member(tls, &server).await,
         Ok(Err(error)) => eprintln!("TLS handshake: {error}"),
-        Err(_elapsed) => eprintln!("TLS handshake: took longer than {deadline:?}"),
+        Err(_elapsed) => {
+            eprintln!("TLS handshake: took longer than {deadline:?}")
+        }
     }
 }
 
@@ -107,10 +113,11 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let limits = &server.limits;
-    let socket = match chat::accept(stream, &limits.websocket).await {
-        Ok(accepted) => accepted,
-        Err(error) => return eprintln!("handshake: {error}"),
-    };
+    let socket =
+        match chat::accept(stream, &server.rooms, &limits.websocket).await {
+            Ok(accepted) => accepted,
+            Err(error) => return eprintln!("handshake: {error}"),
+        };
     if let Err(error) = chat::member(socket, &server.rooms, limits).await {
         eprintln!("member: {error}");
     }

@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    PublicKeyData,
+    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, PublicKeyData,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ClientConfig, RootCertStore, ServerConfig};
@@ -38,7 +38,8 @@ impl TestCertificates {
             .distinguished_name
             .push(DnType::CommonName, "Socket to WebSocket test CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        ca_params.key_usages =
+            vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let ca_key = KeyPair::generate()?;
         let ca = ca_params.self_signed(&ca_key)?;
         let issuer = Issuer::new(ca_params, ca_key);
@@ -69,12 +70,17 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 /// The server side of TLS: present the server certificate, ask clients for
 /// none, and offer HTTP/1.1 in ALPN (RFC 6455 section 4.1: the handshake is
 /// an HTTP/1.1 request, so a browser over h2 must not pick this connection).
-pub fn server_config(certificates: &TestCertificates) -> Result<Arc<ServerConfig>, rustls::Error> {
+pub fn server_config(
+    certificates: &TestCertificates,
+) -> Result<Arc<ServerConfig>, rustls::Error> {
     // BEGIN SOLUTION: a ServerConfig (ring provider, default protocol versions, no client auth) with the one server certificate and key, ALPN "http/1.1"
     let mut config = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
-        .with_single_cert(vec![certificates.server.clone()], certificates.server_key())?;
+        .with_single_cert(
+            vec![certificates.server.clone()],
+            certificates.server_key(),
+        )?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
     // END SOLUTION
@@ -84,7 +90,9 @@ pub fn server_config(certificates: &TestCertificates) -> Result<Arc<ServerConfig
 // ANCHOR: client_config
 /// The client side: trust the test CA and nothing else, so a certificate
 /// that some other authority signed is refused.
-pub fn client_config(certificates: &TestCertificates) -> Result<Arc<ClientConfig>, rustls::Error> {
+pub fn client_config(
+    certificates: &TestCertificates,
+) -> Result<Arc<ClientConfig>, rustls::Error> {
     // BEGIN SOLUTION: a RootCertStore holding only the test CA, and a ClientConfig (ring provider) that trusts it, with no client certificate
     let mut roots = RootCertStore::empty();
     roots.add(certificates.ca.clone())?;
