@@ -5,7 +5,6 @@ mod serving;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chapter_14::limits::Limits;
 use serving::*;
 use support::tokio::{run, within_async};
 use support::{Book, Section, expect_eq};
@@ -35,27 +34,6 @@ async fn status_line(addr: SocketAddr, request: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(&answer);
     text.lines().next().unwrap_or_default().to_string()
-}
-
-#[test]
-fn the_defaults_are_named_and_sane() {
-    let limits = Limits::default();
-    let found = format!(
-        "handshake {:?}, idle {:?}, send {:?}, {} connections, frame {} B, message {} B, queue {} B",
-        limits.websocket.handshake_timeout,
-        limits.idle_timeout,
-        limits.send_timeout,
-        limits.max_connections,
-        limits.websocket.limits.max_frame,
-        limits.websocket.limits.max_message,
-        limits.websocket.max_queued,
-    );
-    expect_eq(
-        found.as_str(),
-        "handshake 5s, idle 600s, send 10s, 10000 connections, frame 65536 B, message 65536 B, queue 65536 B",
-        "Limits::default()",
-        LIMITS,
-    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ use websocket::Config;
 
 const BOOK: Book = Book::page("ch14-production.md");
 const WSS: Section = BOOK.section("14.1 wss: TLS under the WebSocket");
+const CLIENT: Section = BOOK.section("14.2 A wss:// client");
 
 /// The server over TLS, and the client's configuration that trusts it.
 fn wss_server() -> (Running, Arc<rustls::ClientConfig>) {
@@ -36,7 +37,10 @@ fn a_wss_url_is_a_ws_url_with_443_for_its_default_port() {
             "wss://example.com/chat/a",
             Some(("example.com", 443, "/chat/a")),
         ),
-        ("WSS://example.com:8443", Some(("example.com", 8443, "/"))),
+        (
+            "CLIENT://example.com:8443",
+            Some(("example.com", 8443, "/")),
+        ),
         ("wss://[::1]/x", Some(("::1", 443, "/x"))),
         ("wss://[::1]:9001/x", Some(("::1", 9001, "/x"))),
         ("ws://example.com/", None),
@@ -45,7 +49,7 @@ fn a_wss_url_is_a_ws_url_with_443_for_its_default_port() {
     for (url, expected) in cases {
         let parsed = parse_wss(url).ok().map(|u| (u.host, u.port, u.resource));
         let expected = expected.map(|(h, p, r)| (h.to_string(), p, r.to_string()));
-        expect_eq(parsed, expected, &format!("parse_wss({url:?})"), WSS);
+        expect_eq(parsed, expected, &format!("parse_wss({url:?})"), CLIENT);
     }
 }
 
@@ -59,29 +63,30 @@ fn two_clients_chat_over_wss_by_name_and_by_ip() {
     let heard = run(
         SOON * 2,
         "two wss:// clients in one room",
-        WSS,
+        CLIENT,
         async move {
             let config = Config::default();
             let what = "connect_wss() to the server";
             let alice = within_async(
                 SOON,
                 what,
-                WSS,
+                CLIENT,
                 connect_wss(&alice_url, client.clone(), &config),
             )
             .await;
             let mut alice = alice.unwrap_or_else(|e| panic!("{what} ({alice_url}): {e}"));
-            let bob = within_async(SOON, what, WSS, connect_wss(&bob_url, client, &config)).await;
+            let bob =
+                within_async(SOON, what, CLIENT, connect_wss(&bob_url, client, &config)).await;
             let mut bob = bob.unwrap_or_else(|e| panic!("{what} ({bob_url}): {e}"));
             alice.send("hello over TLS").await.expect("alice sends");
-            next_text(&mut bob, "bob (wss)", WSS).await
+            next_text(&mut bob, "bob (wss)", CLIENT).await
         },
     );
     expect_eq(
         heard.as_str(),
         "hello over TLS",
         "what bob heard from alice, both over wss://",
-        WSS,
+        CLIENT,
     );
     running.stop();
 }
@@ -95,7 +100,7 @@ fn a_client_that_does_not_trust_the_server_gets_an_error_not_a_hang() {
     let outcome = run(
         SOON,
         "connect_wss() to a server signed by another CA",
-        WSS,
+        CLIENT,
         async move {
             match connect_wss(&url, stranger, &Config::default()).await {
                 Ok(_) => "Ok(a WebSocket)".to_string(),
@@ -108,7 +113,7 @@ fn a_client_that_does_not_trust_the_server_gets_an_error_not_a_hang() {
         "connect_wss() with a client that trusts another CA",
         "Err(socket error: invalid peer certificate ...)",
         &outcome,
-        WSS,
+        CLIENT,
     );
     running.stop();
 }

@@ -17,6 +17,7 @@ pub type Wss = WebSocket<TlsStream<TcpStream>>;
 /// Takes a `wss://` URL apart: as a `ws://` one, but 443 when it gives no
 /// port (RFC 6455 section 3).
 pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
+    // BEGIN SOLUTION: check the scheme (any case); parse the rest as ws://; port 443 unless the authority names one (an IPv6 host has colons inside its brackets)
     let not_wss = || Error::Url(handshake::UrlError::NotWebSocket);
     let (scheme, rest) = url.split_once("://").ok_or_else(not_wss)?;
     if !scheme.eq_ignore_ascii_case("wss") {
@@ -33,6 +34,7 @@ pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
         parsed.port = 443;
     }
     Ok(parsed)
+    // END SOLUTION
 }
 
 // ANCHOR: connect_wss

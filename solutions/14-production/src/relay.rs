@@ -41,7 +41,7 @@ impl Default for Backoff {
 /// What the relay is doing, for a test or a health check to watch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Link {
-    /// Not linked yet, or Redis went away: the relay waits `retry_in`.
+    /// Not linked yet, or Redis went away; `attempts` failed in a row.
     Down { attempts: u32 },
     /// Linked, and subscribed to the channels of these rooms.
     Up { rooms: Vec<String> },
@@ -97,6 +97,10 @@ pub async fn run(
         }
         if inbox.said.is_closed() {
             return;
+        }
+        // A link that was up starts the backoff again from the first wait.
+        if matches!(*link.borrow(), Link::Up { .. }) {
+            attempts = 0;
         }
         let wait = backoff
             .first
