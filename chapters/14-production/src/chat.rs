@@ -33,20 +33,36 @@ pub fn room_of(target: &str) -> Option<&str> {
     (fits && room.chars().all(allowed)).then_some(room)
 }
 
+/// The chat's web page, which the server gives for `/`.
+pub const PAGE: &str = include_str!("page.html");
+
 /// The server's handshake (chapter 13's pieces) within
-/// `config.handshake_timeout`, for a request to a room. Any other target is
+/// `config.handshake_timeout`, for a request to a room: `Ok(None)` when the
+/// request was for the page instead, which is sent. Any other target is
 /// answered `404 Not Found`. The client joins the room before its 101 goes
 /// out: once it has the answer, it hears everything said there.
 pub async fn accept<S>(
     mut stream: S,
     rooms: &Rooms,
     config: &Config,
-) -> Result<Joined<S>, Error>
+) -> Result<Option<Joined<S>>, Error>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let handshake = async {
         let (request, leftover) = websocket::read_request(&mut stream).await?;
+        let path = request.target.split('?').next().unwrap_or_default();
+        if path == "/" {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n",
+                PAGE.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(PAGE.as_bytes()).await?;
+            stream.shutdown().await?;
+            return Ok(None);
+        }
         let Some(room) = room_of(&request.target) else {
             stream.write_all(NOT_FOUND).await?;
             stream.flush().await?;
@@ -56,11 +72,11 @@ where
         let room: Arc<str> = room.into();
         let heard = rooms.join(&room);
         let socket = websocket::upgrade(stream, &request, &leftover, config);
-        Ok(Joined {
+        Ok(Some(Joined {
             room,
             heard,
             socket: socket.await?,
-        })
+        }))
     };
     match timeout(config.handshake_timeout, handshake).await {
         Ok(joined) => joined,

@@ -113,11 +113,12 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let limits = &server.limits;
-    let socket =
-        match chat::accept(stream, &server.rooms, &limits.websocket).await {
-            Ok(accepted) => accepted,
-            Err(error) => return eprintln!("handshake: {error}"),
-        };
+    let accepted = chat::accept(stream, &server.rooms, &limits.websocket);
+    let socket = match accepted.await {
+        Ok(Some(joined)) => joined,
+        Ok(None) => return, // it asked for the page
+        Err(error) => return eprintln!("handshake: {error}"),
+    };
     if let Err(error) = chat::member(socket, &server.rooms, limits).await {
         eprintln!("member: {error}");
     }
