@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chapter_14::limits::Limits;
+use chapter_14::relay::{self, Backoff, Link};
 use chapter_14::rooms::Rooms;
 use chapter_14::server::{Server, serve};
 use support::Section;
 use support::background::Background;
 use support::tokio::{Served, serve_on_loopback, within_async};
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use websocket::{Config, Message, WebSocket};
 
@@ -50,6 +52,22 @@ pub fn start(limits: Limits, tls: Option<TlsAcceptor>, read: Section) -> Running
         serve(listener, server, shutdown.wait())
     });
     Running { addr, server }
+}
+
+/// Starts the server with its rooms linked to the other servers through
+/// Redis at `redis_url`; returns it and a watch on its relay's link.
+pub fn start_linked(redis_url: &str, read: Section) -> (Running, watch::Receiver<Link>) {
+    let client = redis::Client::open(redis_url).expect("a Redis URL");
+    let (linked, link) = std::sync::mpsc::channel();
+    let (server, addr) = serve_on_loopback("serve() with a relay", read, move |listener, shutdown| {
+        let (rooms, inbox) = Rooms::new();
+        let backoff = Backoff { first: Duration::from_millis(20), most: Duration::from_millis(200) };
+        let _ = linked.send(relay::spawn(client, rooms.clone(), inbox, backoff));
+        let server = Arc::new(Server { limits: quick_limits(), tls: None, rooms });
+        serve(listener, server, shutdown.wait())
+    });
+    let link = link.recv_timeout(SOON).expect("the server starts its relay");
+    (Running { addr, server }, link)
 }
 
 /// Limits for tests: the defaults, with the timeouts a test can wait for.
