@@ -273,23 +273,45 @@ fn while_redis_is_away_each_server_serves_its_own_and_then_links_again() {
 
 #[test]
 fn a_websocket_client_of_server_a_reaches_one_of_server_b() {
-    let Some(redis) = redis_server::start() else { return };
+    let Some(redis) = redis_server::start() else {
+        return;
+    };
     let (a, mut a_link) = serving::start_linked(&redis.url(), FAN_OUT);
     let (b, mut b_link) = serving::start_linked(&redis.url(), FAN_OUT);
     let (a_addr, b_addr) = (a.addr, b.addr);
-    let heard = run(deadline::DEFAULT * 2, "WebSocket clients of two servers", FAN_OUT, async move {
-        let mut alice = serving::join(a_addr, "lobby", FAN_OUT).await;
-        let mut bob = serving::join(b_addr, "lobby", FAN_OUT).await;
-        for link in [&mut a_link, &mut b_link] {
-            let up = link.wait_for(|link| matches!(link, Link::Up { rooms } if rooms.iter().any(|r| r == "lobby")));
-            within_async(deadline::DEFAULT, "both relays subscribed to \"lobby\"", FAN_OUT, up)
+    let heard = run(
+        deadline::DEFAULT * 2,
+        "WebSocket clients of two servers",
+        FAN_OUT,
+        async move {
+            let mut alice = serving::join(a_addr, "lobby", FAN_OUT).await;
+            let mut bob = serving::join(b_addr, "lobby", FAN_OUT).await;
+            for link in [&mut a_link, &mut b_link] {
+                let up = link.wait_for(
+                    |link| matches!(link, Link::Up { rooms } if rooms.iter().any(|r| r == "lobby")),
+                );
+                within_async(
+                    deadline::DEFAULT,
+                    "both relays subscribed to \"lobby\"",
+                    FAN_OUT,
+                    up,
+                )
                 .await
                 .expect("the relay ended");
-        }
-        alice.send("hello from a client of A").await.expect("alice sends");
-        serving::next_text(&mut bob, "bob, a client of B", FAN_OUT).await
-    });
-    expect_eq(heard.as_str(), "hello from a client of A", "what bob (WebSocket, server B) heard", FAN_OUT);
+            }
+            alice
+                .send("hello from a client of A")
+                .await
+                .expect("alice sends");
+            serving::next_text(&mut bob, "bob, a client of B", FAN_OUT).await
+        },
+    );
+    expect_eq(
+        heard.as_str(),
+        "hello from a client of A",
+        "what bob (WebSocket, server B) heard",
+        FAN_OUT,
+    );
     a.stop();
     b.stop();
 }

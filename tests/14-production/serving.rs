@@ -59,14 +59,24 @@ pub fn start(limits: Limits, tls: Option<TlsAcceptor>, read: Section) -> Running
 pub fn start_linked(redis_url: &str, read: Section) -> (Running, watch::Receiver<Link>) {
     let client = redis::Client::open(redis_url).expect("a Redis URL");
     let (linked, link) = std::sync::mpsc::channel();
-    let (server, addr) = serve_on_loopback("serve() with a relay", read, move |listener, shutdown| {
-        let (rooms, inbox) = Rooms::new();
-        let backoff = Backoff { first: Duration::from_millis(20), most: Duration::from_millis(200) };
-        let _ = linked.send(relay::spawn(client, rooms.clone(), inbox, backoff));
-        let server = Arc::new(Server { limits: quick_limits(), tls: None, rooms });
-        serve(listener, server, shutdown.wait())
-    });
-    let link = link.recv_timeout(SOON).expect("the server starts its relay");
+    let (server, addr) =
+        serve_on_loopback("serve() with a relay", read, move |listener, shutdown| {
+            let (rooms, inbox) = Rooms::new();
+            let backoff = Backoff {
+                first: Duration::from_millis(20),
+                most: Duration::from_millis(200),
+            };
+            let _ = linked.send(relay::spawn(client, rooms.clone(), inbox, backoff));
+            let server = Arc::new(Server {
+                limits: quick_limits(),
+                tls: None,
+                rooms,
+            });
+            serve(listener, server, shutdown.wait())
+        });
+    let link = link
+        .recv_timeout(SOON)
+        .expect("the server starts its relay");
     (Running { addr, server }, link)
 }
 

@@ -37,10 +37,7 @@ fn a_wss_url_is_a_ws_url_with_443_for_its_default_port() {
             "wss://example.com/chat/a",
             Some(("example.com", 443, "/chat/a")),
         ),
-        (
-            "CLIENT://example.com:8443",
-            Some(("example.com", 8443, "/")),
-        ),
+        ("WSS://example.com:8443", Some(("example.com", 8443, "/"))),
         ("wss://[::1]/x", Some(("::1", 443, "/x"))),
         ("wss://[::1]:9001/x", Some(("::1", 9001, "/x"))),
         ("ws://example.com/", None),

@@ -17,9 +17,7 @@ pub type Wss = WebSocket<TlsStream<TcpStream>>;
 /// Takes a `wss://` URL apart: as a `ws://` one, but 443 when it gives no
 /// port (RFC 6455 section 3).
 pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
-    todo!(
-        "check the scheme (any case); parse the rest as ws://; port 443 unless the authority names one (an IPv6 host has colons inside its brackets)"
-    )
+    todo!("the scheme, then WsUrl::parse; 443 if no port")
 }
 
 // ANCHOR: connect_wss
@@ -31,8 +29,6 @@ pub async fn connect_wss(
     config: &Config,
 ) -> Result<Wss, Error> {
     let url = parse_wss(url)?;
-    todo!(
-        "the server's name (ServerName::try_from the host; a bad one is an Io error), then under the deadline: TCP connect, nodelay, TlsConnector::connect, client_handshake"
-    )
+    todo!("ServerName, then TCP, TLS, client_handshake")
 }
 // ANCHOR_END: connect_wss

@@ -11,11 +11,12 @@
 //! | `server.rs`  | 14.3 the connection limit (503)                        |
 //! | `chat.rs`    | 14.4 a member within its limits                        |
 //! | `relay.rs`   | 14.5 rooms through Redis, 14.6 linking again           |
-//! | `limits.rs`, `rooms.rs`: the settings, and this server's rooms      |
+//! | `limits.rs`, `rooms.rs`, `page.rs`: settings, rooms, the web page   |
 
 pub mod chat;
 pub mod client;
 pub mod limits;
+pub mod page;
 pub mod relay;
 pub mod rooms;
 pub mod server;

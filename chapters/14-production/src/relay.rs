@@ -51,13 +51,13 @@ pub enum Link {
 /// A message as it travels through Redis: the sending server's id as 16 hex
 /// digits, then the text. The room is the channel's name.
 pub fn encode(server: u64, text: &str) -> Vec<u8> {
-    todo!("16 lowercase hex digits of the server id, then the text")
+    todo!("the server id in 16 hex digits, then the text")
 }
 
 /// Reads a payload back: `None` for anything [`encode`] did not make (some
 /// other program may publish on the channel; the relay must not trust it).
 pub fn decode(payload: &[u8]) -> Option<(u64, &str)> {
-    todo!("split after 16 bytes; both halves must be valid (hex id, UTF-8 text)")
+    todo!("split after 16 bytes; a hex id, UTF-8 text")
 }
 // ANCHOR_END: envelope
 
@@ -75,9 +75,7 @@ pub async fn run(
     let mut attempts = 0;
     loop {
         link.send_replace(Link::Down { attempts });
-        todo!(
-            "link_once; on its end, wait (dropping what members say meanwhile) for the backoff, doubled per failed attempt up to `most`, then try again"
-        )
+        todo!("link_once, then back off (dropping inbox.said)")
     }
 }
 
@@ -120,13 +118,11 @@ async fn link_once(
                 let Some(room) = room.strip_prefix(CHANNEL_PREFIX) else {
                     continue;
                 };
-                todo!(
-                    "decode; skip what this server sent and what does not decode; deliver the rest to the room's members here"
-                )
+                todo!("skip our own; deliver the rest")
             }
             said = inbox.said.recv() => {
                 let Some(said) = said else { return Ok(()) };
-                todo!("publish the encoded message on the room's channel")
+                todo!("publish on the room's channel")
             }
             room = inbox.new_rooms.recv() => {
                 let Some(room) = room else { return Ok(()) };

@@ -1,5 +1,5 @@
 //! The chat rooms of one server process. Members on this server hear each
-//! other directly; a [`crate::relay`] task carries what they say to the other
+//! other directly; a relay task (`relay.rs`) carries what they say to the other
 //! server processes and brings theirs back.
 
 use std::collections::HashMap;

@@ -51,9 +51,7 @@ pub async fn serve(
                 }
             },
         };
-        todo!(
-            "take a slot (try_acquire_owned) or refuse the connection in a task of its own; with a slot, spawn connection()"
-        )
+        todo!("a slot (try_acquire_owned) or refuse")
     }
 }
 // ANCHOR_END: serve
@@ -65,9 +63,7 @@ async fn refuse(mut tcp: TcpStream, tls: bool) {
     if tls {
         return;
     }
-    todo!(
-        "write BUSY, shut our side down, and read (and drop) what the client sends, for LINGER at most"
-    )
+    todo!("BUSY, shutdown, read for LINGER at most")
 }
 // ANCHOR_END: refuse
 

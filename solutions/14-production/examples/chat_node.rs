@@ -33,7 +33,8 @@ fn main() -> io::Result<()> {
         [address, url, flag] if flag == "--tls" => (address, url, true),
         _ => return Err(io::Error::other(USAGE)),
     };
-    let client = redis::Client::open(redis_url.as_str()).map_err(io::Error::other)?;
+    let client =
+        redis::Client::open(redis_url.as_str()).map_err(io::Error::other)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -44,13 +45,18 @@ fn main() -> io::Result<()> {
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!("chat on {scheme}://{addr}/ (rooms: /?room=NAME)");
         let (rooms, inbox) = Rooms::new();
-        let mut link = relay::spawn(client, rooms.clone(), inbox, Backoff::default());
+        let mut link =
+            relay::spawn(client, rooms.clone(), inbox, Backoff::default());
         // Say how the link to Redis goes, as it changes.
         tokio::spawn(async move {
             while link.changed().await.is_ok() {
                 match &*link.borrow_and_update() {
-                    Link::Up { rooms } => println!("relay: linked, rooms {rooms:?}"),
-                    Link::Down { attempts } => println!("relay: down ({attempts} failed)"),
+                    Link::Up { rooms } => {
+                        println!("relay: linked, rooms {rooms:?}")
+                    }
+                    Link::Down { attempts } => {
+                        println!("relay: down ({attempts} failed)")
+                    }
                 }
             }
         });
@@ -62,8 +68,10 @@ fn main() -> io::Result<()> {
 
 /// A new test CA and certificate, and the switch that makes Chromium trust it.
 fn acceptor() -> io::Result<TlsAcceptor> {
-    let certificates = TestCertificates::generate().map_err(io::Error::other)?;
-    let digest = ring::digest::digest(&ring::digest::SHA256, &certificates.server_spki);
+    let certificates =
+        TestCertificates::generate().map_err(io::Error::other)?;
+    let digest =
+        ring::digest::digest(&ring::digest::SHA256, &certificates.server_spki);
     let pin = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
     println!("chromium --ignore-certificate-errors-spki-list={pin}");
     let config = tls::server_config(&certificates).map_err(io::Error::other)?;

@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until, timeout};
 use websocket::{Config, Error, Message, WebSocket};
 
 use crate::limits::Limits;
+use crate::page::PAGE;
 use crate::rooms::{Rooms, Said};
 
 /// The longest room name; a name is letters, digits, `-` and `_`.
@@ -32,9 +33,6 @@ pub fn room_of(target: &str) -> Option<&str> {
     let fits = !room.is_empty() && room.len() <= MAX_ROOM_NAME;
     (fits && room.chars().all(allowed)).then_some(room)
 }
-
-/// The chat's web page, which the server gives for `/`.
-pub const PAGE: &str = include_str!("page.html");
 
 /// The server's handshake (chapter 13's pieces) within
 /// `config.handshake_timeout`, for a request to a room: `Ok(None)` when the
@@ -104,7 +102,7 @@ where
         mut heard,
         mut socket,
     } = joined;
-    // BEGIN SOLUTION: select! over receive() (say text; binary: close 1003), heard.recv() (send within send_timeout; lagged: close 1008), and the idle deadline (close 1001)
+    // BEGIN SOLUTION: select! on receive(), heard.recv() and the idle deadline
     let mut idle_until = Instant::now() + limits.idle_timeout;
     loop {
         tokio::select! {

@@ -17,7 +17,7 @@ pub type Wss = WebSocket<TlsStream<TcpStream>>;
 /// Takes a `wss://` URL apart: as a `ws://` one, but 443 when it gives no
 /// port (RFC 6455 section 3).
 pub fn parse_wss(url: &str) -> Result<WsUrl, Error> {
-    // BEGIN SOLUTION: check the scheme (any case); parse the rest as ws://; port 443 unless the authority names one (an IPv6 host has colons inside its brackets)
+    // BEGIN SOLUTION: the scheme, then WsUrl::parse; 443 if no port
     let not_wss = || Error::Url(handshake::UrlError::NotWebSocket);
     let (scheme, rest) = url.split_once("://").ok_or_else(not_wss)?;
     if !scheme.eq_ignore_ascii_case("wss") {
@@ -46,7 +46,7 @@ pub async fn connect_wss(
     config: &Config,
 ) -> Result<Wss, Error> {
     let url = parse_wss(url)?;
-    // BEGIN SOLUTION: the server's name (ServerName::try_from the host; a bad one is an Io error), then under the deadline: TCP connect, nodelay, TlsConnector::connect, client_handshake
+    // BEGIN SOLUTION: ServerName, then TCP, TLS, client_handshake
     let name = ServerName::try_from(url.host.clone()).map_err(|error| {
         Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, error))
     })?;

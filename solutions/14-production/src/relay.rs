@@ -51,7 +51,7 @@ pub enum Link {
 /// A message as it travels through Redis: the sending server's id as 16 hex
 /// digits, then the text. The room is the channel's name.
 pub fn encode(server: u64, text: &str) -> Vec<u8> {
-    // BEGIN SOLUTION: 16 lowercase hex digits of the server id, then the text
+    // BEGIN SOLUTION: the server id in 16 hex digits, then the text
     let mut payload = format!("{server:016x}").into_bytes();
     payload.extend_from_slice(text.as_bytes());
     payload
@@ -61,7 +61,7 @@ pub fn encode(server: u64, text: &str) -> Vec<u8> {
 /// Reads a payload back: `None` for anything [`encode`] did not make (some
 /// other program may publish on the channel; the relay must not trust it).
 pub fn decode(payload: &[u8]) -> Option<(u64, &str)> {
-    // BEGIN SOLUTION: split after 16 bytes; both halves must be valid (hex id, UTF-8 text)
+    // BEGIN SOLUTION: split after 16 bytes; a hex id, UTF-8 text
     if payload.len() < 16 {
         return None;
     }
@@ -90,7 +90,7 @@ pub async fn run(
     let mut attempts = 0;
     loop {
         link.send_replace(Link::Down { attempts });
-        // BEGIN SOLUTION: link_once; on its end, wait (dropping what members say meanwhile) for the backoff, doubled per failed attempt up to `most`, then try again
+        // BEGIN SOLUTION: link_once, then back off (dropping inbox.said)
         let linked = link_once(&client, server, &rooms, &mut inbox, &link);
         if let Err(error) = linked.await {
             eprintln!("relay: Redis link lost: {error}");
@@ -159,7 +159,7 @@ async fn link_once(
                 let Some(room) = room.strip_prefix(CHANNEL_PREFIX) else {
                     continue;
                 };
-                // BEGIN SOLUTION: decode; skip what this server sent and what does not decode; deliver the rest to the room's members here
+                // BEGIN SOLUTION: skip our own; deliver the rest
                 match decode(message.get_payload_bytes()) {
                     Some((from, _)) if from == server => {}
                     Some((_, text)) => rooms.deliver(Said {
@@ -172,7 +172,7 @@ async fn link_once(
             }
             said = inbox.said.recv() => {
                 let Some(said) = said else { return Ok(()) };
-                // BEGIN SOLUTION: publish the encoded message on the room's channel
+                // BEGIN SOLUTION: publish on the room's channel
                 let payload = encode(server, &said.text);
                 let _: usize =
                     publisher.publish(channel(&said.room), payload).await?;

@@ -51,7 +51,7 @@ pub async fn serve(
                 }
             },
         };
-        // BEGIN SOLUTION: take a slot (try_acquire_owned) or refuse the connection in a task of its own; with a slot, spawn connection()
+        // BEGIN SOLUTION: a slot (try_acquire_owned) or refuse
         match Arc::clone(&slots).try_acquire_owned() {
             Ok(slot) => {
                 tokio::spawn(connection(tcp, Arc::clone(&server), slot));
@@ -72,7 +72,7 @@ async fn refuse(mut tcp: TcpStream, tls: bool) {
     if tls {
         return;
     }
-    // BEGIN SOLUTION: write BUSY, shut our side down, and read (and drop) what the client sends, for LINGER at most
+    // BEGIN SOLUTION: BUSY, shutdown, read for LINGER at most
     let refused = async {
         tcp.write_all(BUSY).await?;
         tcp.shutdown().await?;

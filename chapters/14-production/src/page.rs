@@ -1,4 +1,9 @@
-<!doctype html>
+//! The chat's web page, which the server gives for `/`: a room's log and
+//! a line to type in. With `?probe` it says hello by itself and writes what
+//! it heard into `#result`, and how a `ws://` socket fared into `#mixed`:
+//! what the browser test reads.
+
+pub const PAGE: &str = r#"<!doctype html>
 <html>
 <head><meta charset="utf-8"><title>Chat</title></head>
 <body>
@@ -44,3 +49,4 @@ if (probe && secure) {
 </script>
 </body>
 </html>
+"#;
