@@ -28,13 +28,18 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        let mut websocket = websocket::Config::default();
-        // A browser's handshake takes one round trip; a slow network a few.
-        websocket.handshake_timeout = Duration::from_secs(5);
         // A chat message is text a person typed: 64 KiB is generous, and
         // caps what one connection can make the server hold.
-        websocket.limits.max_frame = 64 * 1024;
-        websocket.limits.max_message = 64 * 1024;
+        let mut sizes = websocket::Config::default().limits;
+        sizes.max_frame = 64 * 1024;
+        sizes.max_message = 64 * 1024;
+        let websocket = websocket::Config {
+            // A browser's handshake takes one round trip; a slow network a
+            // few.
+            handshake_timeout: Duration::from_secs(5),
+            limits: sizes,
+            ..websocket::Config::default()
+        };
         Limits {
             websocket,
             idle_timeout: Duration::from_secs(10 * 60),
