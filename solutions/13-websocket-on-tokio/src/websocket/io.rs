@@ -24,18 +24,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
         may_read: bool,
     ) -> Poll<io::Result<()>> {
         let mut moved = false;
-        if self.queued() > 0 || self.unflushed {
-            if let Poll::Ready(result) = self.poll_write_queue(cx) {
-                result?;
-                moved = true;
-            }
+        let to_write = self.queued() > 0 || self.unflushed;
+        if to_write && let Poll::Ready(result) = self.poll_write_queue(cx) {
+            result?;
+            moved = true;
         }
         let room = self.queued() <= self.timing.max_queued;
-        if may_read && room && !self.eof {
-            if let Poll::Ready(result) = self.poll_read_in(cx) {
-                result?;
-                moved = true;
-            }
+        let to_read = may_read && room && !self.eof;
+        if to_read && let Poll::Ready(result) = self.poll_read_in(cx) {
+            result?;
+            moved = true;
         }
         if moved {
             Poll::Ready(Ok(()))
