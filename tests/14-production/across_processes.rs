@@ -49,6 +49,23 @@ fn a_payload_names_its_server_then_carries_the_text() {
 }
 
 #[test]
+fn the_wait_doubles_after_each_failure_up_to_the_most() {
+    let backoff = Backoff {
+        first: Duration::from_millis(100),
+        most: Duration::from_secs(5),
+    };
+    let waits: Vec<u128> = [0, 1, 2, 5, 6, 40, u32::MAX]
+        .map(|failed| backoff.after(failed).as_millis())
+        .to_vec();
+    expect_eq(
+        waits,
+        vec![100, 200, 400, 3200, 5000, 5000, 5000],
+        "Backoff { first: 100 ms, most: 5 s }.after(n) for n = 0, 1, 2, 5, 6, 40, u32::MAX (ms)",
+        REDIS_AWAY,
+    );
+}
+
+#[test]
 fn payloads_that_some_other_program_published_are_refused() {
     let foreign: [&[u8]; 5] = [
         b"",

@@ -5,6 +5,7 @@ mod serving;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chapter_14::chat::room_of;
 use serving::*;
 use support::tokio::{run, within_async};
 use support::{Book, Section, expect_eq};
@@ -78,6 +79,32 @@ fn connections_over_the_limit_get_503_before_their_handshake() {
         "the answer once one of the two left",
         LIMITS,
     );
+}
+
+#[test]
+fn a_room_name_is_1_to_64_letters_digits_dashes_and_underscores() {
+    let longest = format!("/chat/{}", "r".repeat(64));
+    let too_long = format!("/chat/{}", "r".repeat(65));
+    let cases = [
+        ("/chat/lobby", Some("lobby")),
+        ("/chat/Rust_2024-fr", Some("Rust_2024-fr")),
+        (longest.as_str(), Some(&longest[6..])),
+        (too_long.as_str(), None),
+        ("/chat/", None),
+        ("/chat/../etc", None),
+        ("/chat/a b", None),
+        ("/chat/caf\u{e9}", None),
+        ("/chat/lobby?x=1", None),
+        ("/lobby", None),
+    ];
+    for (target, expected) in cases {
+        expect_eq(
+            room_of(target),
+            expected,
+            &format!("room_of({target:?})"),
+            LIMITS,
+        );
+    }
 }
 
 #[test]

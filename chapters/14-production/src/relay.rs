@@ -29,6 +29,16 @@ pub struct Backoff {
     pub most: Duration,
 }
 
+impl Backoff {
+    // ANCHOR: after
+    /// How long to wait after `failed` attempts in a row: `first`, then
+    /// twice as long after each failure, never more than `most`.
+    pub fn after(&self, failed: u32) -> Duration {
+        todo!("first * 2^failed, saturating, at most `most`")
+    }
+    // ANCHOR_END: after
+}
+
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
@@ -61,6 +71,7 @@ pub fn decode(payload: &[u8]) -> Option<(u64, &str)> {
 }
 // ANCHOR_END: envelope
 
+// ANCHOR: run
 /// Links `rooms` to the other servers through Redis at `client`, for as long
 /// as `rooms` exists; when Redis goes away it links again, waiting longer
 /// after each failed attempt. `link` tells who watches how it goes.
@@ -78,6 +89,7 @@ pub async fn run(
         todo!("link_once, then back off (dropping inbox.said)")
     }
 }
+// ANCHOR_END: run
 
 // ANCHOR: link_once
 /// One link to Redis, until it breaks: subscribe to every room's channel,

@@ -29,6 +29,20 @@ pub struct Backoff {
     pub most: Duration,
 }
 
+impl Backoff {
+    // ANCHOR: after
+    /// How long to wait after `failed` attempts in a row: `first`, then
+    /// twice as long after each failure, never more than `most`.
+    pub fn after(&self, failed: u32) -> Duration {
+        // BEGIN SOLUTION: first * 2^failed, saturating, at most `most`
+        self.first
+            .saturating_mul(1 << failed.min(16))
+            .min(self.most)
+        // END SOLUTION
+    }
+    // ANCHOR_END: after
+}
+
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
@@ -76,6 +90,7 @@ pub fn decode(payload: &[u8]) -> Option<(u64, &str)> {
 }
 // ANCHOR_END: envelope
 
+// ANCHOR: run
 /// Links `rooms` to the other servers through Redis at `client`, for as long
 /// as `rooms` exists; when Redis goes away it links again, waiting longer
 /// after each failed attempt. `link` tells who watches how it goes.
@@ -102,12 +117,8 @@ pub async fn run(
         if matches!(*link.borrow(), Link::Up { .. }) {
             attempts = 0;
         }
-        let wait = backoff
-            .first
-            .saturating_mul(1 << attempts.min(16))
-            .min(backoff.most);
+        let sleep = tokio::time::sleep(backoff.after(attempts));
         attempts += 1;
-        let sleep = tokio::time::sleep(wait);
         tokio::pin!(sleep);
         loop {
             tokio::select! {
@@ -119,6 +130,7 @@ pub async fn run(
         // END SOLUTION
     }
 }
+// ANCHOR_END: run
 
 // ANCHOR: link_once
 /// One link to Redis, until it breaks: subscribe to every room's channel,
