@@ -54,8 +54,11 @@ fn main() -> io::Result<()> {
                     Link::Up { rooms } => {
                         println!("relay: linked, rooms {rooms:?}")
                     }
+                    Link::Down { attempts: 0 } => println!("relay: linking"),
                     Link::Down { attempts } => {
-                        println!("relay: down ({attempts} failed)")
+                        println!(
+                            "relay: Redis away, {attempts} attempts failed"
+                        )
                     }
                 }
             }
