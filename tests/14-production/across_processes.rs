@@ -111,9 +111,16 @@ impl Server {
             .expect("the relay ended");
     }
 
-    async fn unlinked(&mut self, name: &str, read: Section) {
-        let what = format!("server {name}'s relay: to see that Redis went away");
-        let down = self.link.wait_for(|link| matches!(link, Link::Down { .. }));
+    /// Waits until the relay has failed to link again `failed` times in a
+    /// row: it saw Redis go away, and keeps trying, counting its attempts.
+    async fn unlinked(&mut self, name: &str, failed: u32, read: Section) {
+        let what = format!(
+            "server {name}'s relay: Link::Down {{ attempts: {failed} or more }} \
+             (it saw Redis go away and retries, counting)"
+        );
+        let down = self
+            .link
+            .wait_for(|link| matches!(link, Link::Down { attempts } if *attempts >= failed));
         within_async(deadline::DEFAULT, &what, read, down)
             .await
             .expect("the relay ended");
@@ -248,8 +255,9 @@ fn while_redis_is_away_each_server_serves_its_own_and_then_links_again() {
 
                 ask.send(()).unwrap();
                 wait_done.recv().unwrap();
-                a.unlinked("A", REDIS_AWAY).await;
-                b.unlinked("B", REDIS_AWAY).await;
+                // QUICK backoff: 3 failed attempts take about 20 + 40 + 80 ms.
+                a.unlinked("A", 3, REDIS_AWAY).await;
+                b.unlinked("B", 3, REDIS_AWAY).await;
                 a.say("lobby", "said while Redis is away");
                 expect_eq(
                     hears(&mut dave, "dave on A", REDIS_AWAY).await,
