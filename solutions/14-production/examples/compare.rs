@@ -21,7 +21,7 @@ mod runtime;
 mod servers;
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use client::Target;
 use load::{Plan, Report, Until};
@@ -29,8 +29,8 @@ use servers::{Kind, Programs};
 
 const USAGE: &str = "\
 usage: compare [options]
-  --runs N           runs of everything, for the spread (default 3)
-  --seconds S        each load measured for S seconds (default 3) ...
+  --runs N           runs of everything, for the spread (default 5)
+  --seconds S        each load measured for S seconds (default 2) ...
   --warmup W         ... after W seconds not counted (default 1)
   --servers LIST     which of tcp,ours,tungstenite (default: all three)
   --ours PACKAGE     whose echo-server is 'ours' (default solution-13;
@@ -57,7 +57,38 @@ struct Options {
 /// What one server did under one load, in every run.
 struct Row {
     kind: Kind,
-    runs: Vec<Report>,
+    runs: Vec<Run>,
+}
+
+/// One run of the load against one server.
+struct Run {
+    report: Report,
+    /// The server's CPU time during the run, and the run's length.
+    cpu: Duration,
+    wall: Duration,
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.report.per_second()
+    }
+
+    /// The server's CPU time per round trip, in microseconds: what a
+    /// message costs it, whatever else the machine was doing.
+    fn cpu_micros(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.report.total.max(1) as f64
+    }
+
+    /// How busy the server was: 100 % is one core all the time.
+    fn cpu_use(&self) -> f64 {
+        self.cpu.as_secs_f64() * 100.0 / self.wall.as_secs_f64()
+    }
+}
+
+impl Row {
+    fn median(&self, figure: impl Fn(&Run) -> f64) -> f64 {
+        median(self.runs.iter().map(figure).collect())
+    }
 }
 
 fn main() -> io::Result<()> {
@@ -65,7 +96,9 @@ fn main() -> io::Result<()> {
         return Ok(());
     };
     if cfg!(debug_assertions) {
-        println!("(a debug build: run with --release for figures worth comparing)");
+        println!(
+            "(a debug build: run with --release for figures worth comparing)"
+        );
     }
     println!("machine: {}", servers::machine());
     let programs = Programs::build(&options.ours, &options.servers)?;
@@ -127,7 +160,10 @@ fn measure(
             let row = &mut rows[(run + turn) % options.servers.len()];
             let server = programs.start(row.kind, options.threads)?;
             let target = Target::parse(&server.url)?;
+            let (cpu_before, started) = (server.cpu_time()?, Instant::now());
             let report = runtime.block_on(load::run(&target, plan))?;
+            let (cpu, wall) =
+                (server.cpu_time()? - cpu_before, started.elapsed());
             eprint!(
                 "\r{} x {} B, run {}: {:<18} {:>8.0} messages/s   ",
                 plan.connections,
@@ -136,7 +172,7 @@ fn measure(
                 row.kind.label(),
                 report.per_second()
             );
-            row.runs.push(report);
+            row.runs.push(Run { report, cpu, wall });
         }
     }
     eprint!("\r{:79}\r", "");
@@ -160,34 +196,20 @@ fn millis(time: Duration) -> f64 {
 fn print_throughput(plan: &Plan, rows: &[Row]) {
     let runs = rows[0].runs.len();
     println!(
-        "{} connections x {} B: messages/s of each run, median, and the \
-         median latency",
+        "{} connections x {} B: messages/s, each run and the median",
         plan.connections, plan.size
     );
-    let mut head = format!("  {:<20}", "server");
+    let mut head = format!("  {:<22}", "server");
     for run in 1..=runs {
         head += &format!(" {:>8}", format!("run {run}"));
     }
-    println!("{head} {:>8} {:>7} {:>7}", "median", "p50 ms", "p99 ms");
+    println!("{head} {:>8}", "median");
     for row in rows {
-        let rates: Vec<f64> = row.runs.iter().map(Report::per_second).collect();
-        let mut line = format!("  {:<20}", row.kind.label());
-        for rate in &rates {
-            line += &format!(" {rate:>8.0}");
+        let mut line = format!("  {:<22}", row.kind.label());
+        for run in &row.runs {
+            line += &format!(" {:>8.0}", run.per_second());
         }
-        let p50 = median(
-            row.runs
-                .iter()
-                .map(|r| millis(r.percentile(50.0)))
-                .collect(),
-        );
-        let p99 = median(
-            row.runs
-                .iter()
-                .map(|r| millis(r.percentile(99.0)))
-                .collect(),
-        );
-        println!("{line} {:>8.0} {p50:>7.2} {p99:>7.2}", median(rates));
+        println!("{line} {:>8.0}", row.median(Run::per_second));
     }
     for (a, b) in ratios(rows) {
         let per_run: Vec<f64> = a
@@ -197,11 +219,25 @@ fn print_throughput(plan: &Plan, rows: &[Row]) {
             .map(|(a, b)| a.per_second() / b.per_second())
             .collect();
         let name = format!("{} / {}", short(a.kind), short(b.kind));
-        let mut line = format!("  {name:<20}");
+        let mut line = format!("  {name:<22}");
         for ratio in &per_run {
             line += &format!(" {ratio:>8.2}");
         }
         println!("{line} {:>8.2}", median(per_run));
+    }
+    println!(
+        "  {:<22} {:>8} {:>8} {:>14} {:>10}",
+        "(medians)", "p50 ms", "p99 ms", "server CPU/msg", "server CPU"
+    );
+    for row in rows {
+        println!(
+            "  {:<22} {:>8.2} {:>8.2} {:>11.1} µs {:>8.0} %",
+            row.kind.label(),
+            row.median(|run| millis(run.report.percentile(50.0))),
+            row.median(|run| millis(run.report.percentile(99.0))),
+            row.median(Run::cpu_micros),
+            row.median(Run::cpu_use),
+        );
     }
     println!();
 }
@@ -260,7 +296,9 @@ fn print_wire_bytes() {
 /// The seed's second comparison: the round trip of one connection alone,
 /// nothing queued behind it.
 fn print_latency(rows: &[(usize, Vec<Row>)]) {
-    println!("one connection alone: round trip p50 / p99 in ms (median of runs)");
+    println!(
+        "one connection alone: round trip p50 / p99 in ms (median of runs)"
+    );
     let mut head = format!("  {:>6}", "M");
     for row in &rows[0].1 {
         head += &format!(" {:>20}", row.kind.label());
@@ -270,14 +308,10 @@ fn print_latency(rows: &[(usize, Vec<Row>)]) {
         let mut line = format!("  {size:>6}");
         for row in servers {
             let p = |percent| {
-                median(
-                    row.runs
-                        .iter()
-                        .map(|r| millis(r.percentile(percent)))
-                        .collect(),
-                )
+                row.median(|run| millis(run.report.percentile(percent)))
             };
-            line += &format!(" {:>20}", format!("{:.3} / {:.3}", p(50.0), p(99.0)));
+            line +=
+                &format!(" {:>20}", format!("{:.3} / {:.3}", p(50.0), p(99.0)));
         }
         println!("{line}");
     }
@@ -285,9 +319,9 @@ fn print_latency(rows: &[(usize, Vec<Row>)]) {
 
 fn parse() -> io::Result<Option<Options>> {
     let mut options = Options {
-        runs: 3,
+        runs: 5,
         warmup: Duration::from_secs(1),
-        measure: Duration::from_secs(3),
+        measure: Duration::from_secs(2),
         servers: vec![Kind::Tcp, Kind::Ours, Kind::Tungstenite],
         ours: "solution-13".to_string(),
         threads: None,
@@ -308,8 +342,14 @@ fn parse() -> io::Result<Option<Options>> {
         };
         match arg.as_str() {
             "--runs" => options.runs = number().ok_or_else(bad)? as usize,
-            "--seconds" => options.measure = Duration::from_secs_f64(number().ok_or_else(bad)?),
-            "--warmup" => options.warmup = Duration::from_secs_f64(number().ok_or_else(bad)?),
+            "--seconds" => {
+                options.measure =
+                    Duration::from_secs_f64(number().ok_or_else(bad)?)
+            }
+            "--warmup" => {
+                options.warmup =
+                    Duration::from_secs_f64(number().ok_or_else(bad)?)
+            }
             "--servers" => {
                 options.servers = value
                     .split(',')
@@ -319,7 +359,9 @@ fn parse() -> io::Result<Option<Options>> {
                     .ok_or_else(bad)?;
             }
             "--ours" => options.ours = value,
-            "--threads" => options.threads = Some(number().ok_or_else(bad)? as usize),
+            "--threads" => {
+                options.threads = Some(number().ok_or_else(bad)? as usize)
+            }
             _ => return Err(bad()),
         }
     }

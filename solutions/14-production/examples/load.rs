@@ -40,9 +40,12 @@ fn main() -> io::Result<()> {
         return Ok(());
     };
     if cfg!(debug_assertions) {
-        println!("(a debug build: run with --release for figures worth comparing)");
+        println!(
+            "(a debug build: run with --release for figures worth comparing)"
+        );
     }
-    let report = runtime::runtime(threads)?.block_on(load::run(&target, &plan))?;
+    let report =
+        runtime::runtime(threads)?.block_on(load::run(&target, &plan))?;
     let (sent, received) = target.wire_bytes(plan.size);
     println!(
         "{} connections x {} B: {:.0} messages/s, latency p50 {:.3} ms, \
@@ -90,7 +93,9 @@ fn parse() -> io::Result<Option<(Target, Plan, Option<usize>)>> {
                 .parse::<f64>()
                 .ok()
                 .filter(|n| n.is_finite() && *n >= 0.0)
-                .ok_or_else(|| runtime::invalid(&format!("{arg} takes a number\n{USAGE}")))
+                .ok_or_else(|| {
+                    runtime::invalid(&format!("{arg} takes a number\n{USAGE}"))
+                })
         };
         match arg.as_str() {
             "--connections" => plan.connections = number()? as usize,

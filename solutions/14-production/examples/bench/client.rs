@@ -23,7 +23,11 @@ pub enum Target {
 
 impl Target {
     pub fn parse(url: &str) -> io::Result<Target> {
-        let bad = || invalid(&format!("{url:?}: expected ws://IP:PORT/ or tcp://IP:PORT"));
+        let bad = || {
+            invalid(&format!(
+                "{url:?}: expected ws://IP:PORT/ or tcp://IP:PORT"
+            ))
+        };
         if let Some(addr) = url.strip_prefix("tcp://") {
             let addr = addr.trim_end_matches('/').parse().map_err(|_| bad())?;
             return Ok(Target::Tcp { addr });
@@ -126,8 +130,8 @@ impl Client {
             self.out.extend_from_slice(payload);
             apply_mask(&mut self.out[start..], key, 0);
         } else {
-            let len =
-                u32::try_from(payload.len()).map_err(|_| invalid("a message of 4 GiB or more"))?;
+            let len = u32::try_from(payload.len())
+                .map_err(|_| invalid("a message of 4 GiB or more"))?;
             self.out.extend_from_slice(&len.to_be_bytes());
             self.out.extend_from_slice(payload);
         }

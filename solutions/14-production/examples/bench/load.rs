@@ -34,6 +34,8 @@ pub enum Until {
 pub struct Report {
     /// Round trips completed within the measured time.
     pub messages: usize,
+    /// Round trips completed in the whole run, warm-up included.
+    pub total: usize,
     pub seconds: f64,
     /// Round-trip times, sorted, shortest first.
     latencies: Vec<Duration>,
@@ -66,7 +68,8 @@ struct Window {
 /// Opens every connection first, then runs them all at once on the
 /// current runtime, and closes them politely at the end.
 pub async fn run(target: &Target, plan: &Plan) -> io::Result<Report> {
-    let payload: Vec<u8> = (0..plan.size).map(|i| b"websocket "[i % 10]).collect();
+    let payload: Vec<u8> =
+        (0..plan.size).map(|i| b"websocket "[i % 10]).collect();
     let mut clients = Vec::with_capacity(plan.connections);
     for _ in 0..plan.connections {
         clients.push(Client::connect(target).await?);
@@ -88,10 +91,11 @@ pub async fn run(target: &Target, plan: &Plan) -> io::Result<Report> {
         .into_iter()
         .map(|client| tokio::spawn(drive(client, payload.clone(), window)))
         .collect();
-    let mut latencies = Vec::new();
+    let (mut latencies, mut total) = (Vec::new(), 0);
     for task in tasks {
-        let mut times = task.await.map_err(io::Error::other)??;
+        let (mut times, all) = task.await.map_err(io::Error::other)??;
         latencies.append(&mut times);
+        total += all;
     }
     let seconds = match window.end {
         Some(end) => (end - window.start).as_secs_f64(),
@@ -100,15 +104,21 @@ pub async fn run(target: &Target, plan: &Plan) -> io::Result<Report> {
     latencies.sort_unstable();
     Ok(Report {
         messages: latencies.len(),
+        total,
         seconds,
         latencies,
     })
 }
 
 /// One connection's closed loop: the round trips that started after
-/// `window.start` and ended by `window.end` are counted.
-async fn drive(mut client: Client, payload: Vec<u8>, window: Window) -> io::Result<Vec<Duration>> {
-    let mut times = Vec::new();
+/// `window.start` and ended by `window.end` are counted; returns their
+/// times, and how many round trips were made in all.
+async fn drive(
+    mut client: Client,
+    payload: Vec<u8>,
+    window: Window,
+) -> io::Result<(Vec<Duration>, usize)> {
+    let (mut times, mut total) = (Vec::new(), 0);
     loop {
         let sent = Instant::now();
         let done_counting = window.count.is_some_and(|n| times.len() >= n);
@@ -116,11 +126,12 @@ async fn drive(mut client: Client, payload: Vec<u8>, window: Window) -> io::Resu
             break;
         }
         client.round_trip(&payload).await?;
+        total += 1;
         let done = Instant::now();
         if sent >= window.start && window.end.is_none_or(|end| done <= end) {
             times.push(done - sent);
         }
     }
     client.close().await?;
-    Ok(times)
+    Ok((times, total))
 }

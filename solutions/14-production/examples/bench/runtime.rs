@@ -41,10 +41,9 @@ pub fn server_args(usage: &str) -> io::Result<Option<ServerArgs>> {
             }
             "--threads" => {
                 let n = args.next().and_then(|n| n.parse().ok());
-                threads =
-                    Some(n.filter(|&n| n > 0).ok_or_else(|| {
-                        invalid("--threads takes a number of threads, 1 or more")
-                    })?);
+                threads = Some(n.filter(|&n| n > 0).ok_or_else(|| {
+                    invalid("--threads takes a number of threads, 1 or more")
+                })?);
             }
             _ if addr.is_none() => addr = Some(arg),
             _ => return Err(invalid(&format!("unexpected {arg:?}\n{usage}"))),

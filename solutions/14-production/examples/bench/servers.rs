@@ -77,7 +77,12 @@ impl Programs {
         let release = !cfg!(debug_assertions);
         for kind in kinds {
             let mut build = Command::new(&cargo);
-            build.args(["build", "--quiet", "--package", &programs.package(*kind)]);
+            build.args([
+                "build",
+                "--quiet",
+                "--package",
+                &programs.package(*kind),
+            ]);
             build.args(["--example", kind.program()]);
             if release {
                 build.arg("--release");
@@ -112,7 +117,11 @@ impl Programs {
     }
 
     /// Starts `kind` on a free loopback port; `threads` as its `--threads`.
-    pub fn start(&self, kind: Kind, threads: Option<usize>) -> io::Result<Server> {
+    pub fn start(
+        &self,
+        kind: Kind,
+        threads: Option<usize>,
+    ) -> io::Result<Server> {
         let path = self.dir.join(kind.program());
         let mut command = Command::new(&path);
         command.arg("127.0.0.1:0");
@@ -140,7 +149,9 @@ impl Programs {
                     url: url.to_string(),
                     child,
                 }),
-                None => Err(stop(child, format!("{} said {line:?}", kind.label()))),
+                None => {
+                    Err(stop(child, format!("{} said {line:?}", kind.label())))
+                }
             },
             None => Err(stop(
                 child,
@@ -155,7 +166,10 @@ impl Programs {
 
 /// The first line a child prints, read on a thread of its own so that a
 /// server which prints nothing cannot hang the measurement.
-fn first_line(stdout: impl io::Read + Send + 'static, limit: Duration) -> Option<String> {
+fn first_line(
+    stdout: impl io::Read + Send + 'static,
+    limit: Duration,
+) -> Option<String> {
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
@@ -192,6 +206,31 @@ impl Server {
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|value| value.split_whitespace().next()?.parse().ok())
             .ok_or_else(|| io::Error::other(format!("no VmRSS line in {path}")))
+    }
+
+    /// The CPU time the process has used so far, user and system, from
+    /// fields 14 and 15 of `/proc/PID/stat` (Linux only).
+    pub fn cpu_time(&self) -> io::Result<Duration> {
+        let path = format!("/proc/{}/stat", self.child.id());
+        let stat = std::fs::read_to_string(&path)?;
+        let bad = || io::Error::other(format!("cannot read {path}"));
+        // The command name (field 2) may hold spaces; it ends at the last
+        // ')', and field 3 starts after it.
+        let rest = stat.get(stat.rfind(')').ok_or_else(bad)? + 2..);
+        let fields: Vec<&str> =
+            rest.ok_or_else(bad)?.split_whitespace().collect();
+        let ticks = |index: usize| -> io::Result<u64> {
+            fields
+                .get(index)
+                .and_then(|f| f.parse().ok())
+                .ok_or_else(bad)
+        };
+        // Field 14 is at index 11 of what starts at field 3.
+        let (user, system) = (ticks(11)?, ticks(12)?);
+        let per_second = rustix::param::clock_ticks_per_second();
+        Ok(Duration::from_secs_f64(
+            (user + system) as f64 / per_second as f64,
+        ))
     }
 }
 
