@@ -20,7 +20,7 @@ mod runtime;
 #[path = "bench/servers.rs"]
 mod servers;
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::time::{Duration, Instant};
 
 use client::Target;
@@ -164,19 +164,27 @@ fn measure(
             let report = runtime.block_on(load::run(&target, plan))?;
             let (cpu, wall) =
                 (server.cpu_time()? - cpu_before, started.elapsed());
-            eprint!(
-                "\r{} x {} B, run {}: {:<18} {:>8.0} messages/s   ",
+            progress(&format!(
+                "{} x {} B, run {}: {:<18} {:>8.0} messages/s",
                 plan.connections,
                 plan.size,
                 run + 1,
                 row.kind.label(),
                 report.per_second()
-            );
+            ));
             row.runs.push(Run { report, cpu, wall });
         }
     }
-    eprint!("\r{:79}\r", "");
+    progress("");
     Ok(rows)
+}
+
+/// A line that says how far the measurement is, on a terminal only: each
+/// one overwrites the one before.
+fn progress(line: &str) {
+    if io::stderr().is_terminal() {
+        eprint!("\r{line:79}\r");
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
