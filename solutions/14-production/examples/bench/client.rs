@@ -24,7 +24,7 @@ pub enum Target {
 impl Target {
     pub fn parse(url: &str) -> io::Result<Target> {
         let bad = || {
-            invalid(&format!(
+            invalid(format!(
                 "{url:?}: expected ws://IP:PORT/ or tcp://IP:PORT"
             ))
         };
@@ -142,7 +142,7 @@ impl Client {
             self.stream.read_u32().await? as usize
         };
         if len != payload.len() {
-            return Err(invalid(&format!(
+            return Err(invalid(format!(
                 "sent {} bytes, the echo has {len}",
                 payload.len()
             )));
@@ -161,7 +161,7 @@ impl Client {
         let mut start = [0; 2];
         self.stream.read_exact(&mut start).await?;
         if start[0] != 0x81 || start[1] & 0x80 != 0 {
-            return Err(invalid(&format!(
+            return Err(invalid(format!(
                 "expected an unmasked final text frame, got header {start:02x?}"
             )));
         }
