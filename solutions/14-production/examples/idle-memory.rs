@@ -26,6 +26,8 @@ use tokio::task::JoinSet;
 const USAGE: &str = "\
 usage: idle-memory [options]
   --connections N    idle connections to hold (default 10000)
+  --message M        each connection first sends one message of M bytes and
+                     gets its echo, then stays idle (default: none sent)
   --runs R           measure each server R times (default 3)
   --servers LIST     which of ours,tungstenite,tcp (default ours,tungstenite)
   --ours PACKAGE     whose echo-server is 'ours' (default solution-13;
@@ -41,6 +43,8 @@ const AT_ONCE: usize = 100;
 
 struct Options {
     connections: usize,
+    /// The size of the one message each connection sends before it idles.
+    message: Option<usize>,
     runs: usize,
     servers: Vec<Kind>,
     ours: String,
@@ -72,9 +76,13 @@ fn main() -> io::Result<()> {
     let n = options.connections;
     let programs = Programs::build(&options.ours, &options.servers)?;
     let runtime = runtime::runtime(None)?;
+    let what = match options.message {
+        None => "handshake done, nothing sent since".to_string(),
+        Some(size) => format!("one message of {size} B each, then nothing"),
+    };
     println!(
-        "{n} idle connections (handshake done, nothing sent since), the \
-         server's VmRSS before and after\n"
+        "{n} idle connections ({what}), the server's VmRSS before and \
+         after\n"
     );
     println!(
         "  {:<20} {:>12} {:>12} {:>16}",
@@ -84,7 +92,8 @@ fn main() -> io::Result<()> {
     for run in 0..options.runs {
         for &kind in &options.servers {
             let server = programs.start(kind, options.threads)?;
-            let (sample, clients) = runtime.block_on(hold(&server, n))?;
+            let held = hold(&server, n, options.message);
+            let (sample, clients) = runtime.block_on(held)?;
             // The server goes first, so that it never sees 10 000 peers
             // vanish without a closing handshake.
             drop(server);
@@ -117,10 +126,15 @@ fn per_connection(sample: &Sample, n: usize) -> f64 {
     sample.after.saturating_sub(sample.before) as f64 * 1024.0 / n as f64
 }
 
-/// Warms the server up, reads its memory, opens `n` connections and holds
-/// them idle, reads its memory again, and checks they are all still
-/// served. The connections come back open.
-async fn hold(server: &Server, n: usize) -> io::Result<(Sample, Vec<Client>)> {
+/// Warms the server up, reads its memory, opens `n` connections (each
+/// sends one message of `message` bytes, if given) and holds them idle,
+/// reads its memory again, and checks they are still served. The
+/// connections come back open.
+async fn hold(
+    server: &Server,
+    n: usize,
+    message: Option<usize>,
+) -> io::Result<(Sample, Vec<Client>)> {
     let target = Target::parse(&server.url)?;
     // A first round of connections, each with one message, closed again:
     // what the runtime and the allocator set up once is in `before`.
@@ -132,6 +146,12 @@ async fn hold(server: &Server, n: usize) -> io::Result<(Sample, Vec<Client>)> {
     settle().await;
     let before = server.rss_kib()?;
     let mut clients = open(&target, n).await?;
+    if let Some(size) = message {
+        let payload = vec![b'x'; size];
+        for client in &mut clients {
+            client.round_trip(&payload).await?;
+        }
+    }
     settle().await;
     let after = server.rss_kib()?;
     // Idle, not dead: a few of them, spread over the whole set, still echo.
@@ -182,6 +202,7 @@ fn raise_fd_limit() -> u64 {
 fn parse() -> io::Result<Option<Options>> {
     let mut options = Options {
         connections: 10_000,
+        message: None,
         runs: 3,
         servers: vec![Kind::Ours, Kind::Tungstenite],
         ours: "solution-13".to_string(),
@@ -205,6 +226,7 @@ fn parse() -> io::Result<Option<Options>> {
         };
         match arg.as_str() {
             "--connections" => options.connections = number()?,
+            "--message" => options.message = Some(number()?),
             "--runs" => options.runs = number()?,
             "--threads" => options.threads = Some(number()?),
             "--ours" => options.ours = value.clone(),

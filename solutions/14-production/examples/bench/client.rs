@@ -24,9 +24,7 @@ pub enum Target {
 impl Target {
     pub fn parse(url: &str) -> io::Result<Target> {
         let bad = || {
-            invalid(format!(
-                "{url:?}: expected ws://IP:PORT/ or tcp://IP:PORT"
-            ))
+            invalid(format!("{url:?}: expected ws://IP:PORT/ or tcp://IP:PORT"))
         };
         if let Some(addr) = url.strip_prefix("tcp://") {
             let addr = addr.trim_end_matches('/').parse().map_err(|_| bad())?;
