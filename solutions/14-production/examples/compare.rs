@@ -219,20 +219,9 @@ fn print_throughput(plan: &Plan, rows: &[Row]) {
         }
         println!("{line} {:>8.0}", row.median(Run::per_second));
     }
-    for (a, b) in ratios(rows) {
-        let per_run: Vec<f64> = a
-            .runs
-            .iter()
-            .zip(&b.runs)
-            .map(|(a, b)| a.per_second() / b.per_second())
-            .collect();
-        let name = format!("{} / {}", short(a.kind), short(b.kind));
-        let mut line = format!("  {name:<22}");
-        for ratio in &per_run {
-            line += &format!(" {ratio:>8.2}");
-        }
-        println!("{line} {:>8.2}", median(per_run));
-    }
+    print_ratios(rows, Run::per_second);
+    println!("  messages per CPU second of the server: the same ratios");
+    print_ratios(rows, |run| 1.0 / run.cpu_micros());
     println!(
         "  {:<22} {:>8} {:>8} {:>14} {:>10}",
         "(medians)", "p50 ms", "p99 ms", "server CPU/msg", "server CPU"
@@ -248,6 +237,25 @@ fn print_throughput(plan: &Plan, rows: &[Row]) {
         );
     }
     println!();
+}
+
+/// One line per pair of servers worth comparing: the ratio of `figure`
+/// in each run, and its median.
+fn print_ratios(rows: &[Row], figure: impl Fn(&Run) -> f64) {
+    for (a, b) in ratios(rows) {
+        let per_run: Vec<f64> = a
+            .runs
+            .iter()
+            .zip(&b.runs)
+            .map(|(a, b)| figure(a) / figure(b))
+            .collect();
+        let name = format!("{} / {}", short(a.kind), short(b.kind));
+        let mut line = format!("  {name:<22}");
+        for ratio in &per_run {
+            line += &format!(" {ratio:>8.2}");
+        }
+        println!("{line} {:>8.2}", median(per_run));
+    }
 }
 
 /// The ratios worth printing: every WebSocket server against raw TCP, and

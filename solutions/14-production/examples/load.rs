@@ -18,7 +18,7 @@ mod load;
 #[path = "bench/runtime.rs"]
 mod runtime;
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use client::Target;
@@ -47,7 +47,11 @@ fn main() -> io::Result<()> {
     let report =
         runtime::runtime(threads)?.block_on(load::run(&target, &plan))?;
     let (sent, received) = target.wire_bytes(plan.size);
-    println!(
+    // writeln!, not println!: a closed pipe (`| head -1`) is an error to
+    // return, not a panic.
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
         "{} connections x {} B: {:.0} messages/s, latency p50 {:.3} ms, \
          p99 {:.3} ms",
         plan.connections,
@@ -55,12 +59,13 @@ fn main() -> io::Result<()> {
         report.per_second(),
         millis(report.percentile(50.0)),
         millis(report.percentile(99.0)),
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{} round trips in {:.1} s; on the wire per message: {sent} B sent, \
          {received} B echoed",
         report.messages, report.seconds
-    );
+    )?;
     Ok(())
 }
 
