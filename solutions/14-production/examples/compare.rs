@@ -21,6 +21,7 @@ mod runtime;
 mod servers;
 
 use std::io::{self, IsTerminal};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use client::Target;
@@ -91,7 +92,11 @@ impl Row {
     }
 }
 
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    runtime::exit(run())
+}
+
+fn run() -> io::Result<()> {
     let Some(options) = parse()? else {
         return Ok(());
     };
@@ -345,7 +350,7 @@ fn parse() -> io::Result<Option<Options>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
-            println!("{USAGE}");
+            runtime::print_usage(USAGE);
             return Ok(None);
         }
         let value = args.next().unwrap_or_default();

@@ -17,6 +17,7 @@ mod runtime;
 mod servers;
 
 use std::io;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use client::{Client, Target};
@@ -57,7 +58,11 @@ struct Sample {
     after: u64,
 }
 
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    runtime::exit(run())
+}
+
+fn run() -> io::Result<()> {
     let Some(mut options) = parse()? else {
         return Ok(());
     };
@@ -211,7 +216,7 @@ fn parse() -> io::Result<Option<Options>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
-            println!("{USAGE}");
+            runtime::print_usage(USAGE);
             return Ok(None);
         }
         let value = args.next().unwrap_or_default();

@@ -19,6 +19,7 @@ mod load;
 mod runtime;
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use client::Target;
@@ -35,7 +36,11 @@ usage: load URL [options]
   --count N          instead: N round trips per connection, all counted
   --threads N        a multi-thread runtime of N workers (default: one thread)";
 
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    runtime::exit(run())
+}
+
+fn run() -> io::Result<()> {
     let Some((target, plan, threads)) = parse()? else {
         return Ok(());
     };
@@ -85,7 +90,7 @@ fn parse() -> io::Result<Option<(Target, Plan, Option<usize>)>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
-            println!("{USAGE}");
+            runtime::print_usage(USAGE);
             return Ok(None);
         }
         if !arg.starts_with("--") {

@@ -13,6 +13,7 @@
 mod runtime;
 
 use std::io;
+use std::process::ExitCode;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -26,7 +27,11 @@ usage: tcp-echo-server ADDR [--threads N]
 /// The largest message accepted: the load program sends 16 KiB at most.
 const MAX_MESSAGE: usize = 1 << 20;
 
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    runtime::exit(run())
+}
+
+fn run() -> io::Result<()> {
     let Some(args) = runtime::server_args(USAGE)? else {
         return Ok(());
     };

@@ -11,6 +11,7 @@
 mod runtime;
 
 use std::io;
+use std::process::ExitCode;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -22,7 +23,11 @@ usage: tungstenite-echo-server ADDR [--threads N]
   ADDR      where to listen, such as 127.0.0.1:0 (port 0: any free port)
   --threads N   a multi-thread runtime of N workers (default: one thread)";
 
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    runtime::exit(run())
+}
+
+fn run() -> io::Result<()> {
     let Some(args) = runtime::server_args(USAGE)? else {
         return Ok(());
     };

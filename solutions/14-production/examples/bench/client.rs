@@ -75,7 +75,9 @@ impl Client {
             Target::Tcp { addr } => (addr, None),
             Target::WebSocket { addr, url } => (addr, Some(url)),
         };
-        let stream = TcpStream::connect(addr).await?;
+        let stream = TcpStream::connect(addr).await.map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot connect to {addr}: {e}"))
+        })?;
         // One write per message: nothing for Nagle's algorithm to wait for.
         stream.set_nodelay(true)?;
         let mut client = Client {

@@ -5,7 +5,8 @@
 // Shared by several programs, each using only part of it.
 #![allow(dead_code)]
 
-use std::io;
+use std::io::{self, Write};
+use std::process::ExitCode;
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -36,7 +37,7 @@ pub fn server_args(usage: &str) -> io::Result<Option<ServerArgs>> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => {
-                println!("{usage}");
+                print_usage(usage);
                 return Ok(None);
             }
             "--threads" => {
@@ -51,6 +52,23 @@ pub fn server_args(usage: &str) -> io::Result<Option<ServerArgs>> {
     }
     let addr = addr.ok_or_else(|| invalid(usage))?;
     Ok(Some(ServerArgs { addr, threads }))
+}
+
+/// The end of a program: an error becomes a sentence on stderr and exit
+/// code 1 (what `main` returning `Err` would print is its Debug form).
+pub fn exit(result: io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a program's help; a closed pipe (`--help | head`) is no error.
+pub fn print_usage(usage: &str) {
+    let _ = writeln!(io::stdout(), "{usage}");
 }
 
 pub fn invalid(what: &str) -> io::Error {
