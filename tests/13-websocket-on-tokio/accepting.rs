@@ -5,7 +5,7 @@ mod peers;
 
 use std::time::{Duration, Instant};
 
-use chapter_13::{Config, Error, Waited, accept};
+use chapter_13::{Config, Error, Message, Waited, accept};
 use peers::*;
 use support::tokio::{listener, run, within_async};
 use support::{Book, Section, expect_eq, expect_that};
@@ -20,8 +20,7 @@ fn a_tungstenite_client_gets_every_message_back() {
     let (server, addr) = echo_server(Config::default(), ACCEPT);
     let echoed =
         support::within(SOON, "a tungstenite client", ACCEPT, move || {
-            let mut client =
-                tungstenite_client(addr).expect("handshake failed");
+            let mut client = tungstenite_client(addr);
             let mut echoed = Vec::new();
             for message in [Tm::text("hello"), Tm::binary(vec![0, 1, 2, 255])] {
                 client.send(message).expect("tungstenite could not send");
@@ -110,6 +109,38 @@ fn a_plain_http_request_is_refused_with_426() {
         "what accept() returned",
         "Err(Handshake(..))",
         format!("{outcome:?}"),
+        ACCEPT,
+    );
+}
+
+#[test]
+fn frames_in_the_same_write_as_the_handshake_are_all_delivered() {
+    let what = "receive() after a request, two texts and a close in one write";
+    let (messages, ending) = run(SOON, what, ACCEPT, async move {
+        let (listener, addr) = listener().await;
+        let mut frames = client_frame(0x1, b"one");
+        frames.extend(client_frame(0x1, b"two"));
+        frames.extend(client_frame(0x8, &1000u16.to_be_bytes()));
+        let client = async move {
+            let mut stream = raw_client(addr, &frames).await;
+            read_to_end(&mut stream, 1 << 20).await
+        };
+        let server = async {
+            let mut socket = accept_one(&listener, &Config::default()).await;
+            receive_all(&mut socket).await
+        };
+        tokio::join!(client, server).1
+    });
+    expect_eq(
+        messages,
+        vec![Message::from("one"), Message::from("two")],
+        "the messages receive() returned",
+        ACCEPT,
+    );
+    expect_eq(
+        ending,
+        "Ok(None)".to_string(),
+        "then receive() gave",
         ACCEPT,
     );
 }

@@ -1,5 +1,5 @@
 //! A thin blocking adapter over chapters 10 and 12, for the Autobahn test
-//! cases (run by kosoku, see `autobahn.sh` next to this file).
+//! cases (run by kosoku: `.ci/autobahn solution-12 autobahn_echo`).
 //!
 //! ```console
 //! $ cargo run --release -p solution-12 --example autobahn_echo -- \

@@ -14,7 +14,8 @@ pub struct Config {
     /// Ping the peer once it has been quiet this long; `None`: never.
     pub ping_interval: Option<Duration>,
     /// After a ping, how long the peer has to send anything (a pong, or
-    /// any other frame) before the connection is given up.
+    /// any other frame) before the connection is given up. While our bytes
+    /// keep leaving (the peer reads), the wait starts again.
     pub pong_timeout: Duration,
     /// Once a close frame went either way, how long to wait for the rest
     /// of the closing handshake and the end of the TCP connection.

@@ -14,10 +14,11 @@
 //! - [`alloc`]: count what code allocates, to show a limit is checked before memory is set aside.
 //! - [`background`]: run a reader's server on its own thread and stop it at the end.
 //!
-//! Two more, behind cargo features so that chapters without them never compile mio or
-//! tokio: `mio` (feature `mio`: a loopback mio listener, an event loop in the background)
-//! and `tokio` (feature `tokio`: async deadlines, loopback, a server with a shutdown
-//! signal).
+//! Three more, behind cargo features so that chapters without them never compile mio or
+//! tokio: `mio` (feature `mio`: a loopback mio listener, an event loop in the background),
+//! `tokio` (feature `tokio`: async deadlines, loopback, a server with a shutdown
+//! signal) and `browser` (feature `browser`: headless Chromium loads a page and returns
+//! its DOM; a missing browser skips the test, or fails it under `CI=true`).
 
 pub mod alloc;
 pub mod background;
@@ -28,6 +29,8 @@ pub mod reads;
 pub mod redact;
 pub mod report;
 
+#[cfg(feature = "browser")]
+pub mod browser;
 #[cfg(feature = "mio")]
 pub mod mio;
 #[cfg(feature = "tokio")]

@@ -17,25 +17,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
     /// Makes what progress the socket allows: writes the queue, and reads
     /// (if `may_read`, and the queue is within its bound: a peer that does
     /// not read our answers does not get to send more questions). Ready
-    /// once anything moved.
+    /// once anything moved. A peer that reads counts as alive as much as
+    /// one that sends.
     pub(super) fn poll_io(
         &mut self,
         cx: &mut Context<'_>,
         may_read: bool,
     ) -> Poll<io::Result<()>> {
         let mut moved = false;
-        if self.queued() > 0 || self.unflushed {
-            if let Poll::Ready(result) = self.poll_write_queue(cx) {
-                result?;
-                moved = true;
+        let to_write = self.queued() > 0 || self.unflushed;
+        if to_write && let Poll::Ready(result) = self.poll_write_queue(cx) {
+            result?;
+            moved = true;
+            // The socket took bytes: once its buffers are full, that means
+            // the peer is reading, and its pong may be behind our bytes.
+            // The wait for it starts again.
+            if self.ping_sent.is_some() {
+                self.ping_sent = Some(Instant::now());
             }
         }
         let room = self.queued() <= self.timing.max_queued;
-        if may_read && room && !self.eof {
-            if let Poll::Ready(result) = self.poll_read_in(cx) {
-                result?;
-                moved = true;
-            }
+        let to_read = may_read && room && !self.eof;
+        if to_read && let Poll::Ready(result) = self.poll_read_in(cx) {
+            result?;
+            moved = true;
         }
         if moved {
             Poll::Ready(Ok(()))

@@ -45,7 +45,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
     /// that reads nothing is given up on once its pong is overdue, instead
     /// of holding the sender, and memory, for ever.
     async fn wait_for_room(&mut self, bound: usize) -> Result<(), Error> {
-        // BEGIN SOLUTION: while queued() > bound: select! poll_io(cx, false) or the deadline
+        // BEGIN SOLUTION: while over bound: select! poll_io(cx, false) or deadline
         while self.queued() > bound {
             let deadline = self.next_deadline();
             tokio::select! {

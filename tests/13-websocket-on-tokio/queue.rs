@@ -1,0 +1,118 @@
+//! Chapter 13, exercise 13.4: a bounded queue, and a peer that never reads.
+//! Run them with `cargo test -p chapter-13`.
+
+mod peers;
+
+use std::time::Duration;
+
+use chapter_13::{Config, Error, Message, Waited};
+use peers::*;
+use support::tokio::{listener, run};
+use support::{Book, Section, expect_eq, expect_that};
+
+const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
+const QUEUE: Section = BOOK.section("13.4 A bounded queue");
+
+const MESSAGE: usize = 16 * 1024;
+const MAX_QUEUED: usize = 64 * 1024;
+
+#[test]
+fn a_peer_that_never_reads_holds_the_sender_and_not_memory() {
+    let config = Config {
+        ping_interval: Some(Duration::from_millis(200)),
+        max_queued: MAX_QUEUED,
+        ..quick_config()
+    };
+    let what = "send() to a peer that never reads";
+    let (sent, most_queued, most_memory, ending) =
+        run(SOON, what, QUEUE, async move {
+            let (listener, addr) = listener().await;
+            // Connected, handshake done, and then it reads nothing.
+            let client = raw_client(addr, b"");
+            let server = async {
+                let mut socket = accept_one(&listener, &config).await;
+                let (mut sent, mut most_queued, mut most_memory) = (0, 0, 0);
+                let message = Message::Binary(vec![7; MESSAGE]);
+                let ending = loop {
+                    if let Err(error) = socket.send(message.clone()).await {
+                        break format!("Err({error:?})");
+                    }
+                    sent += MESSAGE;
+                    most_queued = most_queued.max(socket.queued());
+                    most_memory = most_memory.max(socket.buffer_capacity());
+                    if sent > 256 << 20 {
+                        break "still sending after 256 MiB".to_string();
+                    }
+                };
+                (sent, most_queued, most_memory, ending)
+            };
+            let (_client, outcome) = tokio::join!(client, server);
+            outcome
+        });
+    expect_eq(
+        ending,
+        format!("Err({:?})", Error::Timeout(Waited::Pong)),
+        "how send() ended with a peer that reads nothing",
+        QUEUE,
+    );
+    expect_that(
+        most_queued <= MAX_QUEUED,
+        "the most bytes queued after a send() returned",
+        &format!("at most max_queued, {MAX_QUEUED}"),
+        most_queued,
+        QUEUE,
+    );
+    // buffer_capacity() counts the queue's memory: at least what it held.
+    expect_that(
+        most_memory >= most_queued
+            && most_memory <= 2 * MAX_QUEUED + 2 * MESSAGE,
+        "the most memory the connection's buffers held",
+        &format!("about max_queued ({MAX_QUEUED}) and a message ({MESSAGE})"),
+        most_memory,
+        QUEUE,
+    );
+    expect_that(
+        sent < 64 << 20,
+        "bytes send() accepted before the sender had to wait for good",
+        "what the kernel's buffers hold, a few MiB",
+        sent,
+        QUEUE,
+    );
+}
+
+#[test]
+fn a_peer_that_reads_late_gets_every_message_in_order() {
+    let config = Config {
+        max_queued: 4 * 1024,
+        ..Config::default()
+    };
+    let (server, addr) = echo_server(config, QUEUE);
+    let what = "256 messages of 16 KiB echoed through a 4 KiB queue";
+    let count = support::within(SOON, what, QUEUE, move || {
+        let mut client = tungstenite_client(addr);
+        // The client reads each echo 8 messages late: the server's sends
+        // wait for it, again and again.
+        const LAG: u32 = 8;
+        let mut count = 0u32;
+        for i in 0..256 + LAG {
+            if i < 256 {
+                let mut data = vec![0; 16 << 10];
+                data[..4].copy_from_slice(&i.to_be_bytes());
+                client.send(tungstenite::Message::binary(data)).unwrap();
+            }
+            if i >= LAG {
+                match client.read() {
+                    Ok(tungstenite::Message::Binary(data))
+                        if data[..4] == count.to_be_bytes() =>
+                    {
+                        count += 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        count
+    });
+    expect_eq(count, 256, "messages echoed back, in order", QUEUE);
+    server.stop();
+}
