@@ -46,10 +46,6 @@ impl Default for Config {
 }
 // ANCHOR_END: config
 
-/// Once drained, the receive buffer keeps at most this much memory: one
-/// large frame must not leave an idle connection holding megabytes.
-const KEEP_CAPACITY: usize = 4096;
-
 /// One WebSocket connection, after the opening handshake.
 pub struct Connection {
     role: Role,
@@ -220,15 +216,13 @@ impl Connection {
         });
     }
 
-    /// Once everything received is decoded, empty the buffer, and give back
-    /// the memory a large frame made it grow to.
+    /// Once everything received is decoded, give the buffer's memory back:
+    /// an idle connection holds no receive buffer at all, whatever size
+    /// of frame came before. The next read allocates what it needs.
     fn reclaim(&mut self) {
         if self.state == State::Closed || self.start == self.incoming.len() {
-            self.incoming.clear();
+            self.incoming = Vec::new();
             self.start = 0;
-            if self.incoming.capacity() > KEEP_CAPACITY {
-                self.incoming.shrink_to(KEEP_CAPACITY);
-            }
         }
     }
     // ANCHOR_END: next_event
