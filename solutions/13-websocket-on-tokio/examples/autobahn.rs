@@ -1,6 +1,5 @@
 //! The Autobahn test cases (kosoku) against this chapter's WebSocket, in
-//! both roles. `solutions/12-messages-and-close/examples/autobahn.sh
-//! solution-13 autobahn` runs them all and prints the summary.
+//! both roles. `.ci/autobahn solution-13 autobahn` runs them all and prints the summary.
 //!
 //! ```console
 //! $ cargo run --release -p solution-13 --example autobahn -- \
