@@ -15,6 +15,10 @@
 //!
 //! `mutant` is a line of cargo-mutants' `missed.txt`, its path from the solution folder;
 //! the line and column may be left out (they move with every edit above them).
+//!
+//! Given code is not mutated: a source file that is the same in `chapters/NN-topic/` and
+//! `solutions/NN-topic/` is code the reader is handed, not code they write, so no mutant
+//! of it is a wrong solution a reader could hand in. Those files are listed, not counted.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +37,20 @@ pub struct Outcomes {
     pub missed: Vec<String>,
     pub timeout: Vec<String>,
     pub unviable: Vec<String>,
+}
+
+impl Outcomes {
+    /// Keeps only the mutants `keep` says yes to, in every listing.
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        for list in [
+            &mut self.caught,
+            &mut self.missed,
+            &mut self.timeout,
+            &mut self.unviable,
+        ] {
+            list.retain(|m| keep(m));
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,15 +74,27 @@ pub fn mutants(root: &Path, chapter: &Chapter, from: Option<&Path>) -> Result<()
     if chapter.planned {
         return Err(format!("chapter {} is not written yet", chapter.number));
     }
+    let given = given_files(root, chapter);
     let output = match from {
         Some(dir) => dir.to_path_buf(),
-        None => run(root, chapter)?,
+        None => run(root, chapter, &given)?,
     };
-    let outcomes = read_outcomes(&output)?;
+    let mut outcomes = read_outcomes(&output)?;
+    // A run made by hand may have mutated given code: leave those mutants out here too.
+    outcomes.retain(|m| !given.iter().any(|g| mutant_file(chapter, m) == g.as_str()));
     let file = chapter.solution_dir(root).join("mutants.toml");
     let explained = read_explained(&file)?;
     let shown_file = format!("solutions/{}/mutants.toml", chapter.slug);
-    let (text, ok) = report(chapter, &outcomes, &explained, &shown_file);
+    let (mut text, ok) = report(chapter, &outcomes, &explained, &shown_file);
+    if !given.is_empty() {
+        text.push_str(&format!(
+            "\nnot mutated: given code, the same in chapters/ and solutions/ ({}):\n",
+            given.len()
+        ));
+        for file in &given {
+            text.push_str(&format!("  {file}\n"));
+        }
+    }
     crate::show(&text);
     if ok {
         Ok(())
@@ -76,8 +106,48 @@ pub fn mutants(root: &Path, chapter: &Chapter, from: Option<&Path>) -> Result<()
     }
 }
 
+/// The solution's source files (paths from the solution folder, `src/echo.rs`) that are
+/// byte for byte the same as the chapter's: code the reader is given, not code they write.
+fn given_files(root: &Path, chapter: &Chapter) -> Vec<String> {
+    let solution = chapter.solution_dir(root);
+    let exercise = chapter.exercise_dir(root);
+    let mut files = Vec::new();
+    let mut folders = vec![solution.join("src")];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Ok(relative) = path.strip_prefix(&solution) else {
+                continue;
+            };
+            let same = match (std::fs::read(&path), std::fs::read(exercise.join(relative))) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if same && path.extension().is_some_and(|e| e == "rs") {
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The file of a mutant line, from the solution folder: `src/lib.rs`.
+fn mutant_file(chapter: &Chapter, mutant: &str) -> String {
+    let place = from_solution(chapter, mutant);
+    let end = place.find(':').unwrap_or(place.len());
+    place[..end].to_string()
+}
+
 /// Runs `cargo mutants -p solution-N`, its output in `target/workbook/mutants-N`.
-fn run(root: &Path, chapter: &Chapter) -> Result<PathBuf, String> {
+fn run(root: &Path, chapter: &Chapter, given: &[String]) -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let installed = Command::new(&cargo)
         .args(["mutants", "--version"])
@@ -92,9 +162,13 @@ fn run(root: &Path, chapter: &Chapter) -> Result<PathBuf, String> {
     let output = crate::runs::state_dir(root).join(format!("mutants-{}", chapter.number));
     let package = chapter.solution_package();
     eprintln!("cargo mutants --package {package} (this takes minutes) ...");
-    let status = Command::new(&cargo)
-        .args(["mutants", "--package", &package, "--no-shuffle", "--output"])
-        .arg(&output)
+    let mut command = Command::new(&cargo);
+    command.args(["mutants", "--package", &package, "--no-shuffle", "--output"]);
+    command.arg(&output);
+    for file in given {
+        command.arg("--exclude").arg(format!("solutions/{}/{file}", chapter.slug));
+    }
+    let status = command
         .current_dir(root)
         .status()
         .map_err(|e| format!("cannot start cargo mutants: {e}"))?;
