@@ -106,6 +106,37 @@ fn ws_url_errors() {
     support::assert_snapshot!(URL, table);
 }
 
+/// What a program that prints a URL error shows (connect() returns it as an
+/// `InvalidInput` error): each mistake in its own words.
+#[test]
+fn ws_url_errors_say_what_is_wrong() {
+    let urls = [
+        "http://example.com/chat",
+        "wss://example.com/chat",
+        "ws:///chat",
+        "ws://example.com:0/",
+        "ws://example.com/a b",
+        "ws://example.com/chat#top",
+    ];
+    let messages: Vec<(&str, String)> = urls
+        .iter()
+        .map(|url| match WsUrl::parse(url) {
+            Ok(parsed) => (*url, format!("Ok({parsed:?})")),
+            Err(error) => (*url, error.to_string()),
+        })
+        .collect();
+    expect_distinct_messages(
+        "the messages of WsUrl::parse()'s errors",
+        &messages,
+        URL,
+    );
+    let mut table = String::new();
+    for (url, message) in &messages {
+        writeln!(table, "{url:<26} {message}").unwrap();
+    }
+    support::assert_snapshot!(URL, table);
+}
+
 // ---------------------------------------------------------------- 10.6 The
 // client's request
 

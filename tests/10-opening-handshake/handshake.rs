@@ -11,8 +11,8 @@ use base64::prelude::{BASE64_STANDARD, Engine as _};
 use chapter_10::{WEBSOCKET_GUID, parse_response};
 use http_head::{Limits, Progress, Request, RequestReader};
 use sha1::{Digest, Sha1};
-use support::Section;
 use support::report::Failure;
+use support::{Section, expect_that};
 
 use crate::browsers;
 
@@ -51,16 +51,21 @@ pub fn parsed(bytes: &[u8]) -> Request {
 /// lines given with it (none: the line is removed).
 pub type Edits<'a> = &'a [(&'a str, &'a [&'a str])];
 
-/// The RFC's request with `edits` made.
-pub fn rfc_request_with(edits: Edits) -> Vec<u8> {
-    let mut lines = Vec::new();
-    for line in RFC_REQUEST {
+/// `lines` with `edits` made.
+pub fn edited<'a>(lines: &[&'a str], edits: Edits<'a>) -> Vec<&'a str> {
+    let mut result = Vec::new();
+    for line in lines {
         match edits.iter().find(|(prefix, _)| line.starts_with(prefix)) {
-            Some((_, replacement)) => lines.extend_from_slice(replacement),
-            None => lines.push(*line),
+            Some((_, replacement)) => result.extend_from_slice(replacement),
+            None => result.push(*line),
         }
     }
-    browsers::head(&lines)
+    result
+}
+
+/// The RFC's request with `edits` made.
+pub fn rfc_request_with(edits: Edits) -> Vec<u8> {
+    browsers::head(&edited(RFC_REQUEST, edits))
 }
 
 /// A head that a function of this chapter wrote, read by chapter 9's
@@ -109,10 +114,7 @@ pub fn check_accept(
     key: &str,
     read: Section,
 ) -> Result<(), String> {
-    let digest = Sha1::new()
-        .chain_update(key.as_bytes())
-        .chain_update(WEBSOCKET_GUID.as_bytes())
-        .finalize();
+    let digest = accept_digest(key);
     let expected = BASE64_STANDARD.encode(digest);
     if found == expected {
         return Ok(());
@@ -140,6 +142,49 @@ pub fn check_accept(
     Err(failure.to_string())
 }
 
+/// SHA-1 of the key followed by the GUID (RFC 6455 section 4.2.2).
+fn accept_digest(key: &str) -> [u8; 20] {
+    Sha1::new()
+        .chain_update(key.as_bytes())
+        .chain_update(WEBSOCKET_GUID.as_bytes())
+        .finalize()
+        .into()
+}
+
+/// The accept value for `key`, computed with the `sha1` and `base64` crates.
+pub fn expected_accept(key: &str) -> String {
+    BASE64_STANDARD.encode(accept_digest(key))
+}
+
+/// Fails unless each error has a message and no two messages are the same:
+/// the message is all a program that prints the error tells its user.
+pub fn expect_distinct_messages(
+    what: &str,
+    messages: &[(&str, String)],
+    read: Section,
+) {
+    for (index, (case, message)) in messages.iter().enumerate() {
+        let same = messages[..index].iter().find(|(_, m)| m == message);
+        let found = match same {
+            _ if message.trim().is_empty() => {
+                format!("{case}: an empty message")
+            }
+            Some((other, _)) => {
+                format!("{case} and {other} both say {message:?}")
+            }
+            None => continue,
+        };
+        expect_that(
+            false,
+            what,
+            "a message for each error that says what went wrong, \
+             different for each",
+            found,
+            read,
+        );
+    }
+}
+
 /// Response bytes with each CRLF shown, one line per line.
 pub fn shown_head(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).replace("\r\n", "\\r\\n\n")
@@ -151,14 +196,7 @@ pub fn strings(items: &[&str]) -> Vec<String> {
 
 /// The RFC's response with `edits` made.
 pub fn rfc_response_with(edits: Edits) -> chapter_10::Response {
-    let mut lines = Vec::new();
-    for line in RFC_RESPONSE {
-        match edits.iter().find(|(prefix, _)| line.starts_with(prefix)) {
-            Some((_, replacement)) => lines.extend_from_slice(replacement),
-            None => lines.push(*line),
-        }
-    }
-    match parse_response(&browsers::head(&lines)) {
+    match parse_response(&browsers::head(&edited(RFC_RESPONSE, edits))) {
         Ok(Some((response, _))) => response,
         other => panic!("the test's own response did not parse: {other:?}"),
     }
@@ -198,6 +236,64 @@ impl Write for Scripted {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.output.extend_from_slice(bytes);
         Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A scripted server for a client's handshake. Once the client has written
+/// its request, the answer is `lines` with `{accept}` replaced by the accept
+/// value for the key that request sent (`accept`); it is then read `piece`
+/// bytes at a time, then end-of-file.
+pub struct Answering<'a> {
+    lines: Vec<&'a str>,
+    pub accept: Option<String>,
+    pub stream: Scripted,
+}
+
+impl<'a> Answering<'a> {
+    pub fn new(lines: Vec<&'a str>, piece: usize) -> Self {
+        Answering {
+            lines,
+            accept: None,
+            stream: Scripted::new(Vec::new(), piece),
+        }
+    }
+}
+
+impl Read for Answering<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if self.accept.is_none() {
+            // A request the parser cannot read, or without a key, gets the
+            // answer for an empty key: a wrong accept.
+            let mut reader = RequestReader::new(Limits::default());
+            let key = match reader.feed(&self.stream.output) {
+                Ok(Progress::Done { request, .. }) => request
+                    .headers
+                    .get("Sec-WebSocket-Key")
+                    .unwrap_or("")
+                    .to_string(),
+                _ => String::new(),
+            };
+            let accept = expected_accept(&key);
+            let lines: Vec<String> = self
+                .lines
+                .iter()
+                .map(|line| line.replace("{accept}", &accept))
+                .collect();
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            self.stream.input = browsers::head(&lines);
+            self.accept = Some(accept);
+        }
+        self.stream.read(buffer)
+    }
+}
+
+impl Write for Answering<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.stream.write(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {

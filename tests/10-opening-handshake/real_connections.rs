@@ -9,12 +9,13 @@
 mod browsers;
 mod handshake;
 
+use std::fmt::Write as _;
 use std::io::{self, Read};
 use std::thread;
 
 use chapter_10::{
-    Established, Origins, ServerConfig, WsUrl, accept_websocket,
-    client_handshake, connect,
+    Established, Origins, ResponseError, ServerConfig, WsUrl, accept_websocket,
+    client_handshake, connect, parse_response,
 };
 use handshake::*;
 use http_head::Limits;
@@ -415,6 +416,259 @@ fn client_handshake_refuses_a_wrong_accept_and_an_early_close() {
         closed,
         Err(io::ErrorKind::UnexpectedEof),
         "client_handshake() when the server closes without answering",
+        read,
+    );
+}
+
+/// What accept_websocket() returns for a refused request carries the reason,
+/// which is what a server's log shows: each broken rule in its own words.
+#[test]
+fn accept_websocket_says_which_rule_a_request_broke() {
+    let read = CONNECTION;
+    let any = ServerConfig::default();
+    let chat_example_only = ServerConfig {
+        subprotocols: Vec::new(),
+        origins: Origins::Only(strings(&["https://chat.example.com"])),
+    };
+    let key_of_15_bytes = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25j";
+    let cases: [(&str, Edits, &ServerConfig); 10] = [
+        ("POST", &[("GET", &["POST /chat HTTP/1.1"])], &any),
+        ("HTTP/1.0", &[("GET", &["GET /chat HTTP/1.0"])], &any),
+        ("no Host", &[("Host", &[])], &any),
+        (
+            "two Hosts",
+            &[("Host", &["Host: a.example", "Host: b.example"])],
+            &any,
+        ),
+        ("Upgrade: h2c", &[("Upgrade", &["Upgrade: h2c"])], &any),
+        (
+            "Connection: keep-alive",
+            &[("Connection", &["Connection: keep-alive"])],
+            &any,
+        ),
+        (
+            "version 8",
+            &[("Sec-WebSocket-Version", &["Sec-WebSocket-Version: 8"])],
+            &any,
+        ),
+        ("no key", &[("Sec-WebSocket-Key", &[])], &any),
+        (
+            "key of 15 bytes",
+            &[("Sec-WebSocket-Key", &[key_of_15_bytes])],
+            &any,
+        ),
+        ("an origin not on the list", &[], &chat_example_only),
+    ];
+    let requests: Vec<(&str, Vec<u8>, ServerConfig)> = cases
+        .iter()
+        .map(|(what, edits, config)| {
+            (*what, rfc_request_with(edits), (*config).clone())
+        })
+        .collect();
+    let outcomes = deadline::within(
+        deadline::DEFAULT,
+        "accept_websocket() of each broken request",
+        read,
+        move || {
+            let mut outcomes = Vec::new();
+            for (what, request, config) in requests {
+                let mut stream = Scripted::new(request, 512);
+                let outcome = match accept_websocket(&mut stream, &config) {
+                    Ok(_) => "accepted".to_string(),
+                    Err(error) => format!("{:?}: {error}", error.kind()),
+                };
+                outcomes.push((what, outcome));
+            }
+            outcomes
+        },
+    );
+    expect_distinct_messages(
+        "the errors accept_websocket() returns for broken requests",
+        &outcomes,
+        read,
+    );
+    let mut table = String::new();
+    for (what, outcome) in &outcomes {
+        writeln!(table, "{what}\n    {outcome}").unwrap();
+    }
+    support::assert_snapshot!(CONNECTION, table);
+}
+
+/// What client_handshake() returns for an answer it refuses carries the
+/// reason: each broken rule, and each way a head can be malformed, in its own
+/// words. The scripted server answers the key the client really sent, and
+/// hands its answer over 64 bytes at a time.
+#[test]
+fn client_handshake_says_why_it_refuses_an_answer() {
+    let read = CONNECTION;
+    let url = WsUrl {
+        host: "server.example.com".to_string(),
+        port: 80,
+        resource: "/chat".to_string(),
+    };
+    let rfc_for_the_key = edited(
+        RFC_RESPONSE,
+        &[("Sec-WebSocket-Accept", &["Sec-WebSocket-Accept: {accept}"])],
+    );
+    // One case for each reason: no two may say the same.
+    let reasons: [(&str, Edits); 13] = [
+        ("the RFC's answer, for the key sent", &[]),
+        (
+            "HTTP/1.0",
+            &[("HTTP/1.1", &["HTTP/1.0 101 Switching Protocols"])],
+        ),
+        ("a status line of one word", &[("HTTP/1.1", &["HTTP/1.1"])]),
+        (
+            "a status of four digits",
+            &[("HTTP/1.1", &["HTTP/1.1 1010 Switching Protocols"])],
+        ),
+        // Line 2: the line numbers of a head count from its status line.
+        (
+            "a header without a colon",
+            &[("Upgrade", &["Upgrade websocket"])],
+        ),
+        (
+            "a line that ends in a bare LF",
+            &[("Connection", &["Connection: Upgrade\nX-Note: bare"])],
+        ),
+        ("200 OK", &[("HTTP/1.1", &["HTTP/1.1 200 OK"])]),
+        ("no Upgrade", &[("Upgrade", &[])]),
+        ("no Connection", &[("Connection", &[])]),
+        (
+            "the accept for the RFC's key",
+            &[(
+                "Sec-WebSocket-Accept",
+                &["Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="],
+            )],
+        ),
+        (
+            "an extension",
+            &[(
+                "Sec-WebSocket-Protocol",
+                &[
+                    "Sec-WebSocket-Protocol: chat",
+                    "Sec-WebSocket-Extensions: permessage-deflate",
+                ],
+            )],
+        ),
+        (
+            "a protocol not offered",
+            &[("Sec-WebSocket-Protocol", &["Sec-WebSocket-Protocol: soap"])],
+        ),
+        ("no accept", &[("Sec-WebSocket-Accept", &[])]),
+    ];
+    // More status codes that are not three digits: a `+` parses as a u16
+    // but is no digit.
+    let status_codes: [(&str, Edits); 2] = [
+        (
+            "a status of two digits",
+            &[("HTTP/1.1", &["HTTP/1.1 10 Switching Protocols"])],
+        ),
+        (
+            "a status with a sign",
+            &[("HTTP/1.1", &["HTTP/1.1 +10 Switching Protocols"])],
+        ),
+    ];
+    let answers: Vec<(&str, Vec<&str>)> = reasons
+        .iter()
+        .chain(&status_codes)
+        .map(|(what, edits)| (*what, edited(&rfc_for_the_key, edits)))
+        .collect();
+    let outcomes = deadline::within(
+        deadline::DEFAULT,
+        "client_handshake() of each answer",
+        read,
+        move || {
+            let mut outcomes = Vec::new();
+            for (what, answer) in answers {
+                let mut server = Answering::new(answer, 64);
+                let result =
+                    client_handshake(&mut server, &url, &["chat", "superchat"]);
+                let outcome = match result {
+                    Ok(established) => format!("Ok({established:?})"),
+                    // The accept value of a random key, named instead.
+                    Err(error) => format!("{:?}: {error}", error.kind())
+                        .replace(
+                            server.accept.as_deref().unwrap_or("(no read)"),
+                            "<the accept for the key sent>",
+                        ),
+                };
+                outcomes.push((what, outcome));
+            }
+            outcomes
+        },
+    );
+    expect_distinct_messages(
+        "the errors client_handshake() returns for broken answers",
+        &outcomes[1..reasons.len()],
+        read,
+    );
+    let mut table = String::new();
+    for (what, outcome) in &outcomes {
+        writeln!(table, "{what}\n    {outcome}").unwrap();
+    }
+    support::assert_snapshot!(CONNECTION, table);
+}
+
+/// A server that sends a head without end must not make the client read
+/// forever: past 8 KiB it gives up.
+#[test]
+fn client_handshake_gives_up_on_a_head_that_never_ends() {
+    let read = CONNECTION;
+    let url = WsUrl {
+        host: "server.example.com".to_string(),
+        port: 80,
+        resource: "/chat".to_string(),
+    };
+    let mut endless = b"HTTP/1.1 101 Switching Protocols\r\nX-Pad: ".to_vec();
+    endless.resize(64 * 1024, b'a');
+    let limit = 8 * 1024;
+    // Reads of 1000 bytes: the client never holds exactly 8 KiB.
+    let piece = 1000;
+    let input = endless.clone();
+    let (result, position) = deadline::within(
+        deadline::DEFAULT,
+        "client_handshake() of a head that never ends",
+        read,
+        move || {
+            let mut stream = Scripted::new(input, piece);
+            let result = client_handshake(&mut stream, &url, &[]);
+            let result =
+                result.map(|_| ()).map_err(|e| (e.kind(), e.to_string()));
+            (result, stream.position)
+        },
+    );
+    expect_eq(
+        result,
+        Err((
+            io::ErrorKind::InvalidData,
+            "not an HTTP/1.1 response head: the head does not end within 8 KiB"
+                .to_string(),
+        )),
+        "client_handshake() of a 64 KiB head without its empty line",
+        read,
+    );
+    expect_that(
+        position <= limit + piece,
+        "how much of a 64 KiB head client_handshake() read",
+        "it stops at the first read past 8 KiB",
+        format!("{position} bytes"),
+        read,
+    );
+    // The limit itself, in the parser client_handshake() relies on: 8 KiB
+    // without the end is a head still on its way, one byte more is too much.
+    expect_eq(
+        parse_response(&endless[..limit]),
+        Ok(None),
+        "parse_response() of 8 KiB without the end of the head",
+        read,
+    );
+    expect_eq(
+        parse_response(&endless[..limit + 1]).map(|_| ()),
+        Err(ResponseError::Malformed(
+            "the head does not end within 8 KiB".to_string(),
+        )),
+        "parse_response() of 8 KiB and 1 byte without the end of the head",
         read,
     );
 }
