@@ -85,6 +85,42 @@ fn respond_follows_the_protocol() {
 }
 // ANCHOR_END: respond_test
 
+/// A value is everything after the space that ends the key, byte for byte:
+/// splitting on whitespace or trimming loses spaces the client sent.
+#[test]
+fn respond_keeps_the_spaces_of_a_value() {
+    let values = [
+        (" a leading space", "its leading space"),
+        ("two  spaces in a row", "both spaces"),
+        ("a trailing space ", "its trailing space"),
+        ("a\ttab", "its tab"),
+    ];
+    for (value, kept) in values {
+        let mut store = Store::new();
+        let set = format!("SET key {value}");
+        let response = respond(&mut store, set.as_bytes());
+        expect_eq(
+            String::from_utf8_lossy(&response).as_ref(),
+            "OK",
+            &format!("respond() to {set:?}"),
+            PROTOCOL,
+        );
+        let response = respond(&mut store, b"GET key");
+        let expected = format!("VALUE {value}");
+        expect_that(
+            response == expected.as_bytes(),
+            &format!("respond() to \"GET key\" after {set:?}"),
+            &format!(
+                "{expected:?}: the value as SET sent it, {kept} kept \
+                 (split at the first space only; split_whitespace or trim \
+                 loses spaces)"
+            ),
+            text(&response),
+            PROTOCOL,
+        );
+    }
+}
+
 #[test]
 fn respond_answers_bad_requests_with_an_error() {
     let bad: [&[u8]; 9] = [
