@@ -598,6 +598,7 @@ fn client_handshake_says_why_it_refuses_an_answer() {
             outcomes
         },
     );
+    // The reasons after the first, accepted, answer.
     expect_distinct_messages(
         "the errors client_handshake() returns for broken answers",
         &outcomes[1..reasons.len()],
