@@ -63,9 +63,20 @@ impl fmt::Display for ResponseError {
             ResponseError::NoConnectionUpgrade => {
                 write!(f, "Connection does not hold the upgrade token")
             }
-            ResponseError::WrongAccept { expected, found } => write!(
+            ResponseError::WrongAccept {
+                expected,
+                found: Some(found),
+            } => write!(
                 f,
                 "Sec-WebSocket-Accept is {found:?}, expected {expected:?} \
+                 for this key"
+            ),
+            ResponseError::WrongAccept {
+                expected,
+                found: None,
+            } => write!(
+                f,
+                "there is no Sec-WebSocket-Accept, expected {expected:?} \
                  for this key"
             ),
             ResponseError::UnexpectedSubprotocol(chosen) => {
