@@ -3,11 +3,14 @@
 
 mod peers;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use chapter_13::{CloseFrame, Config, code};
 use peers::*;
 use support::tokio::{listener, run};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
 const CLOSING: Section = BOOK.section("13.6 Closing the connection");
@@ -130,6 +133,50 @@ fn a_protocol_error_is_reported_after_the_close_frame_went_out() {
         "what receive() returned",
         "Err(Protocol(..))",
         ending,
+        CLOSING,
+    );
+}
+
+#[test]
+fn close_waits_for_the_peers_end_of_stream() {
+    let what = "close() while the client, its close frame sent, keeps TCP open";
+    let (returned_early, returned) = run(SOON, what, CLOSING, async {
+        let (listener, addr) = listener().await;
+        let done = AtomicBool::new(false);
+        let client = async {
+            let mut stream = raw_client(addr, b"").await;
+            let mut close = [0; 7];
+            stream.read_exact(&mut close).await.unwrap();
+            let reply = client_frame(0x8, b"\x03\xe8bye");
+            stream.write_all(&reply).await.unwrap();
+            // The server has both close frames now. Until this client
+            // ends its side, the server's close() must wait (or time out).
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let early = done.load(Ordering::Relaxed);
+            stream.shutdown().await.unwrap();
+            let _ = read_to_end(&mut stream, 1 << 20).await;
+            early
+        };
+        let server = async {
+            let mut socket = accept_one(&listener, &patient_config()).await;
+            let closed = socket.close(code::NORMAL, "bye").await;
+            done.store(true, Ordering::Relaxed);
+            format!("{closed:?}")
+        };
+        tokio::join!(client, server)
+    });
+    expect_that(
+        !returned_early,
+        what,
+        "close() still waiting 300 ms after both close frames: it reads \
+         until the client's end of stream before dropping the socket",
+        "close() had returned already",
+        CLOSING,
+    );
+    expect_eq(
+        returned,
+        "Ok(())".to_string(),
+        "what close() returned",
         CLOSING,
     );
 }

@@ -3,7 +3,12 @@
 
 mod peers;
 
-use chapter_13::Config;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use chapter_13::{Config, Role, WebSocket};
 use peers::*;
 use support::tokio::{run, within_async};
 use support::{Book, Section, expect_bytes, expect_eq, expect_that};
@@ -127,6 +132,156 @@ fn once_a_large_message_is_written_no_large_buffer_is_left() {
         what,
         "a few KiB at most: the queue is freed once written",
         capacity,
+        WRITING,
+    );
+}
+
+#[test]
+fn send_writes_at_once_without_a_flush_or_a_receive() {
+    let what =
+        "the frame of send(\"hello\"), with no flush() or receive() after";
+    let frame = run(SOON, what, WRITING, async move {
+        let (listener, addr) = support::tokio::listener().await;
+        let (read, got_it) = tokio::sync::oneshot::channel();
+        let client = async move {
+            let mut stream = raw_client(addr, b"").await;
+            let mut frame = [0; 7];
+            let wait = Duration::from_secs(2);
+            let read_frame = stream.read_exact(&mut frame);
+            let outcome = tokio::time::timeout(wait, read_frame).await;
+            let _ = read.send(());
+            match outcome {
+                Ok(Ok(_)) => Some(frame),
+                _ => None,
+            }
+        };
+        let server = async {
+            let mut socket = accept_one(&listener, &Config::default()).await;
+            socket.send("hello").await.unwrap();
+            // Only hold the socket until the client is done: send() alone
+            // must have written what the socket took.
+            let _ = got_it.await;
+            socket
+        };
+        tokio::join!(client, server).0
+    });
+    match frame {
+        Some(frame) => expect_bytes(
+            &frame,
+            &[0x81, 0x05, b'h', b'e', b'l', b'l', b'o'],
+            what,
+            WRITING,
+        ),
+        None => expect_that(
+            false,
+            what,
+            "the 7-byte frame within 2 s: send() writes what the socket \
+             takes (poll_io) before it returns",
+            "nothing; is the message still in the queue?",
+            WRITING,
+        ),
+    }
+}
+
+/// A stream that keeps what is written to it until it is flushed, as a TLS
+/// stream keeps its records, and then passes it on a few bytes at a time
+/// (its flush stays pending while `inner` is full).
+struct FlushedLater {
+    inner: tokio::io::DuplexStream,
+    kept: Vec<u8>,
+}
+
+impl tokio::io::AsyncWrite for FlushedLater {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        bytes: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.kept.extend_from_slice(bytes);
+        Poll::Ready(Ok(bytes.len()))
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        while !this.kept.is_empty() {
+            let inner = Pin::new(&mut this.inner);
+            let wrote = ready!(inner.poll_write(cx, &this.kept))?;
+            this.kept.drain(..wrote);
+        }
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        ready!(self.as_mut().poll_flush(cx))?;
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+impl tokio::io::AsyncRead for FlushedLater {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+#[test]
+fn a_stream_whose_flush_takes_time_gets_every_byte() {
+    let what = "send() and flush() of 10 000 bytes on a stream that writes \
+                only when flushed, as TLS does";
+    let payload: Vec<u8> = (0..10_000).map(|i: u32| (i % 251) as u8).collect();
+    let sent = payload.clone();
+    let (flushed, received) = run(SOON, what, WRITING, async move {
+        // 64 bytes of room between the two ends: the flush takes many polls.
+        let (ours, mut peer) = tokio::io::duplex(64);
+        let stream = FlushedLater {
+            inner: ours,
+            kept: Vec::new(),
+        };
+        let config = Config::default();
+        let mut socket = WebSocket::new(stream, Role::Server, &config);
+        let server = async {
+            socket.send(sent).await?;
+            socket.flush().await
+        };
+        let client = async {
+            let mut received = vec![0; 4 + 10_000];
+            let read_all = peer.read_exact(&mut received);
+            let outcome =
+                tokio::time::timeout(Duration::from_secs(2), read_all);
+            outcome.await.ok().and_then(Result::ok).map(|_| received)
+        };
+        let (flushed, received) = tokio::join!(server, client);
+        (format!("{flushed:?}"), received)
+    });
+    expect_eq(
+        flushed,
+        "Ok(())".to_string(),
+        "what flush() returned",
+        WRITING,
+    );
+    // 0x82 binary, 126: a 16-bit length follows, 10 000 = 0x2710.
+    let mut expected = vec![0x82, 0x7e, 0x27, 0x10];
+    expected.extend_from_slice(&payload);
+    let received = received.unwrap_or_default();
+    expect_eq(
+        received.len(),
+        expected.len(),
+        "bytes the peer read",
+        WRITING,
+    );
+    expect_eq(
+        received == expected,
+        true,
+        "the peer read the frame as sent",
         WRITING,
     );
 }
