@@ -487,11 +487,7 @@ fn accept_websocket_says_which_rule_a_request_broke() {
         &outcomes,
         read,
     );
-    let mut table = String::new();
-    for (what, outcome) in &outcomes {
-        writeln!(table, "{what}\n    {outcome}").unwrap();
-    }
-    support::assert_snapshot!(CONNECTION, table);
+    support::assert_snapshot!(CONNECTION, outcome_table(&outcomes));
 }
 
 /// What client_handshake() returns for an answer it refuses carries the
@@ -604,11 +600,7 @@ fn client_handshake_says_why_it_refuses_an_answer() {
         &outcomes[1..reasons.len()],
         read,
     );
-    let mut table = String::new();
-    for (what, outcome) in &outcomes {
-        writeln!(table, "{what}\n    {outcome}").unwrap();
-    }
-    support::assert_snapshot!(CONNECTION, table);
+    support::assert_snapshot!(CONNECTION, outcome_table(&outcomes));
 }
 
 /// A server that sends a head without end must not make the client read
@@ -672,4 +664,13 @@ fn client_handshake_gives_up_on_a_head_that_never_ends() {
         "parse_response() of 8 KiB and 1 byte without the end of the head",
         read,
     );
+}
+
+/// Each case's name, and under it what it gave: a snapshot a reader can scan.
+fn outcome_table(outcomes: &[(&str, String)]) -> String {
+    let mut table = String::new();
+    for (what, outcome) in outcomes {
+        writeln!(table, "{what}\n    {outcome}").unwrap();
+    }
+    table
 }
