@@ -3,8 +3,8 @@
 Usage: screenshots.py CHROMIUM BOOK_DIR OUT_DIR PAGE...
 
 For every PAGE (an HTML file of BOOK_DIR, without .html), in the light and
-navy themes, at 1280 and 390 CSS pixels wide: OUT_DIR/PAGE-THEME-WIDTH.png,
-as tall as the page. Run by book/screenshots.sh, which builds the book first.
+navy themes (or those BOOK_THEMES names), at 1280 and 390 CSS pixels wide:
+OUT_DIR/PAGE-THEME-WIDTH.png, as tall as the page. Run by book/screenshots.sh, which builds the book first.
 
 It talks to Chromium over the DevTools protocol on a pipe
 (--remote-debugging-pipe: JSON messages ended by a NUL byte, fd 3 to the
@@ -21,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-THEMES = ["light", "navy"]
+# BOOK_THEMES="coal ayu" book/screenshots.sh PAGE: other themes.
+THEMES = os.environ.get("BOOK_THEMES", "light navy").split()
 WIDTHS = [1280, 390]
 # A phone-sized view is 390 wide; a desktop window about 800 tall.
 START_HEIGHT = 800
