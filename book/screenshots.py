@@ -63,7 +63,14 @@ PROBLEMS = """
   for (const img of document.querySelectorAll("main img")) {
     if (img.clientWidth === 0) continue;  // not shown (a copy for another theme)
     const designed = drawn[img.getAttribute("src")] || img.naturalWidth;
-    const scale = img.clientWidth / (designed || img.clientWidth);
+    // The width on screen: clientWidth leaves out a CSS zoom (the book's
+    // narrow-screen style has one), the bounding box does not; neither
+    // counts the panel's padding as picture.
+    const style = getComputedStyle(img);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const shown = (img.clientWidth - padding) *
+                  img.getBoundingClientRect().width / img.clientWidth;
+    const scale = shown / (designed || shown);
     if (scale < 0.6) {
       found.push(`picture at ${Math.round(scale * 100)}% of its size: ` +
                  `${img.getAttribute("src")}${near(img.closest("p") || img)}`);
