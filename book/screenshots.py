@@ -47,8 +47,10 @@ PROBLEMS = """
       .find(el => el.scrollWidth > el.clientWidth + 1);
     if (box) {
       const first = pre.textContent.trim().split("\\n")[0].slice(0, 40);
+      // ```text,nowrap: output whose columns line up scrolls on purpose.
+      const kept = pre.querySelector("code.nowrap") ? " [nowrap]" : "";
       found.push(`listing scrolls sideways, ${box.scrollWidth} px in ` +
-                 `${box.clientWidth}: "${first}"${near(pre)}`);
+                 `${box.clientWidth}: "${first}"${near(pre)}${kept}`);
     }
   }
   for (const table of document.querySelectorAll("main table")) {
