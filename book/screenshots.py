@@ -3,8 +3,8 @@
 Usage: screenshots.py CHROMIUM BOOK_DIR OUT_DIR PAGE...
 
 For every PAGE (an HTML file of BOOK_DIR, without .html), in the light and
-navy themes, at 1280 and 390 CSS pixels wide: OUT_DIR/PAGE-THEME-WIDTH.png,
-as tall as the page. Run by book/screenshots.sh, which builds the book first.
+navy themes (or those BOOK_THEMES names), at 1280 and 390 CSS pixels wide:
+OUT_DIR/PAGE-THEME-WIDTH.png, as tall as the page. Run by book/screenshots.sh, which builds the book first.
 
 It talks to Chromium over the DevTools protocol on a pipe
 (--remote-debugging-pipe: JSON messages ended by a NUL byte, fd 3 to the
@@ -21,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-THEMES = ["light", "navy"]
+# BOOK_THEMES="coal ayu" book/screenshots.sh PAGE: other themes.
+THEMES = os.environ.get("BOOK_THEMES", "light navy").split()
 WIDTHS = [1280, 390]
 # A phone-sized view is 390 wide; a desktop window about 800 tall.
 START_HEIGHT = 800
@@ -46,8 +47,10 @@ PROBLEMS = """
       .find(el => el.scrollWidth > el.clientWidth + 1);
     if (box) {
       const first = pre.textContent.trim().split("\\n")[0].slice(0, 40);
+      // ```text,nowrap: output whose columns line up scrolls on purpose.
+      const kept = pre.querySelector("code.nowrap") ? " [nowrap]" : "";
       found.push(`listing scrolls sideways, ${box.scrollWidth} px in ` +
-                 `${box.clientWidth}: "${first}"${near(pre)}`);
+                 `${box.clientWidth}: "${first}"${near(pre)}${kept}`);
     }
   }
   for (const table of document.querySelectorAll("main table")) {
@@ -62,7 +65,14 @@ PROBLEMS = """
   for (const img of document.querySelectorAll("main img")) {
     if (img.clientWidth === 0) continue;  // not shown (a copy for another theme)
     const designed = drawn[img.getAttribute("src")] || img.naturalWidth;
-    const scale = img.clientWidth / (designed || img.clientWidth);
+    // The width on screen: clientWidth leaves out a CSS zoom (the book's
+    // narrow-screen style has one), the bounding box does not; neither
+    // counts the panel's padding as picture.
+    const style = getComputedStyle(img);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const shown = (img.clientWidth - padding) *
+                  img.getBoundingClientRect().width / img.clientWidth;
+    const scale = shown / (designed || shown);
     if (scale < 0.6) {
       found.push(`picture at ${Math.round(scale * 100)}% of its size: ` +
                  `${img.getAttribute("src")}${near(img.closest("p") || img)}`);

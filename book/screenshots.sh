@@ -4,6 +4,7 @@
 # page height, as PNG files in target/screenshots/ (PAGE-THEME-WIDTH.png).
 #
 #   book/screenshots.sh [PAGE...]     e.g. book/screenshots.sh ch12 introduction
+#   BOOK_THEMES="coal ayu rust" book/screenshots.sh ch12   other themes
 #
 # A PAGE is a file of book/src without .md, or the start of one (ch12). Needs
 # mdbook (`cargo install --locked mdbook --version 0.5.4`), headless Chromium
