@@ -334,8 +334,39 @@ pub fn include_problems(root: &Path) -> Vec<String> {
                 ));
             }
         }
+        for (line, opening, target) in typed_openings(&text) {
+            let file = target.split_once(':').map_or(target.as_str(), |(f, _)| f);
+            let Ok(included) = std::fs::read_to_string(src.join(file)) else {
+                continue; // reported above
+            };
+            if !included.lines().any(|l| l.trim_end() == opening) {
+                problems.push(format!(
+                    "book/src/{name}:{line}: `{opening}` is typed around an include \
+                     of {file}, which has no such line (renamed?)"
+                ));
+            }
+        }
     }
     problems
+}
+
+/// An include from inside a block (a method of an `impl`) keeps its indentation, so
+/// the page types the block's first line above it and `}` below: `(line number, that
+/// first line, the include's target)` for each, so that it can be checked against the
+/// file.
+fn typed_openings(text: &str) -> Vec<(usize, String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (index, pair) in lines.windows(2).enumerate() {
+        let (opening, next) = (pair[0], pair[1]);
+        if !opening.trim_end().ends_with('{') || opening.contains("{{#") {
+            continue;
+        }
+        if let Some((_, target)) = includes(next).into_iter().next() {
+            found.push((index + 1, opening.trim_end().to_string(), target));
+        }
+    }
+    found
 }
 
 /// `(line number, "path[:anchor]")` of each include directive in a page.
@@ -538,6 +569,16 @@ fn a_test() {
         assert_eq!(
             stub_locations(page),
             vec![(1, "chapters/01-x/src/lib.rs:14:5".to_string())]
+        );
+    }
+
+    #[test]
+    fn finds_the_block_openings_typed_above_includes() {
+        let page = "```rust\nimpl Connection {\n{{#include ../a.rs:send}}\n}\n```\n\
+                    {{#include b.rs}}\n";
+        assert_eq!(
+            typed_openings(page),
+            [(2, "impl Connection {".to_string(), "../a.rs:send".to_string())]
         );
     }
 
