@@ -3,12 +3,18 @@
 
 mod peers;
 
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use chapter_13::{Config, Error, Message, Waited};
+use chapter_13::{Config, Error, Message, Role, Waited, WebSocket};
 use peers::*;
 use support::tokio::{listener, run};
 use support::{Book, Section, expect_eq, expect_that};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 
 const BOOK: Book = Book::page("ch13-websocket-on-tokio.md");
 const QUEUE: Section = BOOK.section("13.4 A bounded queue");
@@ -115,4 +121,99 @@ fn a_peer_that_reads_late_gets_every_message_in_order() {
     });
     expect_eq(count, 256, "messages echoed back, in order", QUEUE);
     server.stop();
+}
+
+/// A stream that counts the writes tried on it: a sender that waits for
+/// room by spinning tries thousands, one that sleeps until woken a few.
+struct CountingWrites {
+    inner: tokio::io::DuplexStream,
+    writes: Arc<AtomicUsize>,
+}
+
+impl AsyncWrite for CountingWrites {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bytes: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        Pin::new(&mut self.inner).poll_write(cx, bytes)
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+impl AsyncRead for CountingWrites {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+#[test]
+fn a_sender_waiting_for_room_sleeps_instead_of_spinning() {
+    let what = "writes tried while send() waits 500 ms for a peer to read, \
+                with no ping_interval (no deadline to wait for)";
+    let config = Config {
+        ping_interval: None,
+        max_queued: 1024,
+        ..Config::default()
+    };
+    let writes = Arc::new(AtomicUsize::new(0));
+    let counted = writes.clone();
+    let sent = run(SOON, what, QUEUE, async move {
+        // 4 KiB between the ends: a 64 KiB message waits for the peer.
+        let (ours, mut peer) = tokio::io::duplex(4096);
+        let stream = CountingWrites {
+            inner: ours,
+            writes: counted,
+        };
+        let mut socket = WebSocket::new(stream, Role::Server, &config);
+        let server = async {
+            let sent = socket.send(vec![7; 64 * 1024]).await;
+            format!("{sent:?}")
+        };
+        let client = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let mut buffer = vec![0; 64 * 1024];
+            // Read until the sender is done (its send() returned) or the
+            // whole message came.
+            let mut read = 0;
+            while read < 60 * 1024 {
+                match peer.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+            }
+        };
+        tokio::join!(server, client).0
+    });
+    expect_eq(sent, "Ok(())".to_string(), "what send() returned", QUEUE);
+    let writes = writes.load(Ordering::Relaxed);
+    // Sleeping until woken: a write each time the peer makes room, about
+    // 64 KiB / 4 KiB. A loop whose select! takes a sleep_until(now) branch
+    // when there is no deadline tries one each millisecond: 500 or more.
+    expect_that(
+        writes <= 100,
+        what,
+        "a few dozen at most: a write each time the peer made room \
+         (a deadline branch only if next_deadline() is Some)",
+        writes,
+        QUEUE,
+    );
 }
