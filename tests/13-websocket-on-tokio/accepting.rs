@@ -115,7 +115,9 @@ fn a_plain_http_request_is_refused_with_426() {
 
 #[test]
 fn frames_in_the_same_write_as_the_handshake_are_all_delivered() {
-    let what = "receive() after a request, two texts and a close in one write";
+    let what = "receive() after a request, two texts and a close in one write \
+                (the texts, then Ok(None): the bytes read past the head go to the \
+                core too)";
     let (messages, ending) = run(SOON, what, ACCEPT, async move {
         let (listener, addr) = listener().await;
         let mut frames = client_frame(0x1, b"one");

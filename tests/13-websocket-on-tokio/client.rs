@@ -139,7 +139,9 @@ fn a_server_that_never_answers_the_handshake_times_out() {
         handshake_timeout: Duration::from_millis(200),
         ..Config::default()
     };
-    let what = "connect() to a server that accepts and says nothing";
+    let what = "connect() to a server that accepts and says nothing \
+                (Err(Timeout(Handshake)): the deadline covers the whole \
+                handshake, not only the TCP connect)";
     let outcome = run(SOON, what, CLIENT, async move {
         let outcome = connect(&url, &config).await;
         drop(listener);

@@ -29,7 +29,9 @@ fn a_peer_that_never_reads_holds_the_sender_and_not_memory() {
         max_queued: MAX_QUEUED,
         ..quick_config()
     };
-    let what = "send() to a peer that never reads";
+    let what = "send() to a peer that never reads \
+                (Err(Timeout(Pong)) after ping_interval + pong_timeout: the \
+                sender waits for room and for the clock)";
     let (sent, most_queued, most_memory, ending) =
         run(SOON, what, QUEUE, async move {
             let (listener, addr) = listener().await;

@@ -89,7 +89,8 @@ fn receive_cancelled_by_select_loses_nothing() {
 
 #[test]
 fn a_peer_that_vanishes_mid_message_is_reported_lost() {
-    let what = "receive() when the peer leaves in the middle of a frame";
+    let what = "receive() when the peer leaves in the middle of a frame \
+                (Err(Lost): a read of 0 bytes is the end of the stream)";
     let (messages, ending) = run(SOON, what, READING, async move {
         let (listener, addr) = listener().await;
         let client = async move {
