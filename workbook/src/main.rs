@@ -3,7 +3,7 @@
 //! ```text
 //! cargo workbook              progress of every chapter and the next step
 //! cargo workbook check N      chapter N exercise by exercise, with a hint
-//! cargo workbook hint [N.M]   the next hint level of exercise N.M (or of the next one)
+//! cargo workbook hint [N.M]   the next hint level of the next exercise (or of N.M)
 //! cargo workbook watch [N]    check again whenever a file under chapters/ changes
 //! cargo workbook reset N      put chapter N's exercises back to their unsolved state
 //! cargo workbook verify       maintainers: the whole workbook, as CI checks it
@@ -38,8 +38,7 @@ use style::Style;
 const USAGE: &str = "usage:
   cargo workbook              your progress in every chapter and the next step
   cargo workbook check N      chapter N exercise by exercise, with a hint for the next one
-  cargo workbook hint [N.M]   the next level of exercise N.M's hints (a nudge first), or
-                              of the next exercise's
+  cargo workbook hint [N.M]   the next level of the next exercise's hints (or of N.M's)
   cargo workbook watch [N]    check chapter N (or the one you work on) at every change; q quits
   cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
   cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does

@@ -133,27 +133,27 @@ impl ChapterResult<'_> {
         })
     }
 
-    /// What an unfinished exercise waits for: the other exercises' `todo!()`s that its
-    /// failing tests reach, when every one of them fails only there. Empty when the
-    /// exercise is done or any of its tests fails in a way of its own.
-    pub fn waits(&self, exercise: &Exercise) -> Vec<Wait<'_>> {
-        let Some(run) = self.run.as_ref().filter(|r| r.broken.is_none()) else {
-            return Vec::new();
+    /// What an unfinished exercise waits for, when each of its failing tests fails only
+    /// in other exercises' `todo!()`s: the first of those exercises (in the chapter's
+    /// order). None when the exercise is done or any of its tests fails in its own way.
+    pub fn waits_for(&self, exercise: &Exercise) -> Option<Wait<'_>> {
+        let run = self.run.as_ref().filter(|r| r.broken.is_none())?;
+        let position = |wait: &Wait| {
+            let exercises = &self.chapter.exercises;
+            exercises.iter().position(|e| e.id == wait.exercise.id)
         };
-        let mut waits: Vec<Wait> = Vec::new();
+        let mut first: Option<Wait> = None;
         let failing = exercise
             .tests
             .iter()
             .filter(|t| run.outcomes.contains_key(*t) && !run.passed(t));
         for test in failing {
-            let Some(wait) = self.test_waits(exercise, test) else {
-                return Vec::new();
-            };
-            if !waits.iter().any(|w| w.exercise.id == wait.exercise.id) {
-                waits.push(wait);
+            let wait = self.test_waits(exercise, test)?;
+            if first.as_ref().is_none_or(|f| position(&wait) < position(f)) {
+                first = Some(wait);
             }
         }
-        waits
+        first
     }
 
     /// The exercise to work on: the first that is neither done nor only waiting for
@@ -165,11 +165,11 @@ impl ChapterResult<'_> {
             .exercises
             .iter()
             .filter(|e| !self.exercise_done(e));
-        let mut next = open.clone().find(|e| self.waits(e).is_empty());
+        let mut next = open.clone().find(|e| self.waits_for(e).is_none());
         if next.is_none() {
             let mut waiting = open.next()?;
             let mut seen = vec![&waiting.id];
-            while let Some(wait) = self.waits(waiting).into_iter().next() {
+            while let Some(wait) = self.waits_for(waiting) {
                 let target = wait.exercise;
                 if seen.contains(&&target.id) || self.exercise_done(target) {
                     break;
@@ -449,38 +449,30 @@ pub fn check(result: &ChapterResult, hint_level: usize, style: Style) -> String 
 }
 
 /// One line for the unfinished exercises whose tests only fail in other exercises'
-/// `todo!()`s, those that wait for the same ones together:
+/// `todo!()`s, those that wait for the same one together:
 /// `13.1: its tests reach 13.2's todo!() (src/websocket/io.rs:64): do 13.2 to see them run`.
 fn waiting_notes(result: &ChapterResult) -> String {
-    let mut groups: Vec<(Vec<&str>, Vec<Wait>)> = Vec::new();
+    let mut groups: Vec<(Vec<&str>, Wait)> = Vec::new();
     for exercise in &result.chapter.exercises {
-        let waits = result.waits(exercise);
-        if waits.is_empty() {
+        let Some(wait) = result.waits_for(exercise) else {
             continue;
-        }
-        let same = |other: &Vec<Wait>| {
-            let key = |w: &Wait| (w.exercise.id.clone(), w.location.clone());
-            other.iter().map(key).eq(waits.iter().map(key))
         };
+        let same = |w: &Wait| w.exercise.id == wait.exercise.id && w.location == wait.location;
         match groups.iter_mut().find(|(_, w)| same(w)) {
             Some((ids, _)) => ids.push(&exercise.id),
-            None => groups.push((vec![&exercise.id], waits)),
+            None => groups.push((vec![&exercise.id], wait)),
         }
     }
     let mut out = String::new();
-    for (ids, waits) in groups {
+    for (ids, wait) in groups {
         let whose = if ids.len() == 1 { "its" } else { "their" };
-        let reached: Vec<String> = waits
-            .iter()
-            .map(|w| format!("{}'s todo!() ({})", w.exercise.id, w.location))
-            .collect();
-        let to_do: Vec<&str> = waits.iter().map(|w| w.exercise.id.as_str()).collect();
         writeln!(
             out,
-            "  {}: {whose} tests reach {}: do {} to see them run",
+            "  {}: {whose} tests reach {}'s todo!() ({}): do {} to see them run",
             ids.join(", "),
-            reached.join(" and "),
-            to_do.join(" and ")
+            wait.exercise.id,
+            wait.location,
+            wait.exercise.id
         )
         .unwrap();
     }
@@ -726,7 +718,11 @@ mod tests {
         ]);
         let result = connection_result(&manifest, &output);
         assert_eq!(result.next_exercise().unwrap().id, "3.1");
-        assert!(result.waits(&manifest.chapters[0].exercises[0]).is_empty());
+        assert!(
+            result
+                .waits_for(&manifest.chapters[0].exercises[0])
+                .is_none()
+        );
     }
 
     #[test]
