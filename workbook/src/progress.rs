@@ -165,21 +165,20 @@ impl ChapterResult<'_> {
             .exercises
             .iter()
             .filter(|e| !self.exercise_done(e));
-        let mut next = open.clone().find(|e| self.waits_for(e).is_none());
-        if next.is_none() {
-            let mut waiting = open.next()?;
-            let mut seen = vec![&waiting.id];
-            while let Some(wait) = self.waits_for(waiting) {
-                let target = wait.exercise;
-                if seen.contains(&&target.id) || self.exercise_done(target) {
-                    break;
-                }
-                seen.push(&target.id);
-                waiting = target;
-            }
-            next = Some(waiting);
+        if let Some(free) = open.clone().find(|e| self.waits_for(e).is_none()) {
+            return Some(free);
         }
-        next
+        let mut next = open.next()?;
+        let mut seen = vec![&next.id];
+        while let Some(wait) = self.waits_for(next) {
+            let target = wait.exercise;
+            if seen.contains(&&target.id) || self.exercise_done(target) {
+                break;
+            }
+            seen.push(&target.id);
+            next = target;
+        }
+        Some(next)
     }
 }
 
