@@ -85,6 +85,90 @@ pub fn exercise_files(root: &Path, chapter: &Chapter) -> BTreeMap<String, String
         .collect()
 }
 
+/// Where each `todo!` inside an exercise's function is, as `chapters/x/src/y.rs:LINE`
+/// (the location a test's panic names), and the id of that exercise. A test that panics
+/// there waits for that exercise, whichever exercise the test checks.
+pub fn exercise_todos(root: &Path, chapter: &Chapter) -> BTreeMap<String, String> {
+    let files = exercise_files(root, chapter);
+    let mut todos = BTreeMap::new();
+    for exercise in &chapter.exercises {
+        for function in exercise.functions() {
+            let Some(file) = files.get(function) else {
+                continue;
+            };
+            let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+                continue;
+            };
+            let name = function.rsplit("::").next().unwrap_or_default();
+            for line in todo_lines(&text, name) {
+                todos.insert(format!("{file}:{line}"), exercise.id.clone());
+            }
+        }
+    }
+    todos
+}
+
+/// The lines (from 1) of the `todo!`s in the bodies of every `fn name` in `text`.
+fn todo_lines(text: &str, name: &str) -> Vec<usize> {
+    let declaration = format!("fn {name}");
+    let mut lines = Vec::new();
+    for (at, _) in text.match_indices(&declaration) {
+        let after = &text[at + declaration.len()..];
+        if !after.starts_with(['(', '<']) {
+            continue;
+        }
+        // The body starts at the first `{` of the signature; a `;` first means no body.
+        let Some(open) = after
+            .find(['{', ';'])
+            .filter(|&i| after[i..].starts_with('{'))
+        else {
+            continue;
+        };
+        let start = at + declaration.len() + open;
+        let body = &text[start..start + body_length(&text[start..])];
+        for (offset, _) in body.match_indices("todo!") {
+            lines.push(text[..start + offset].matches('\n').count() + 1);
+        }
+    }
+    lines
+}
+
+/// The length of the block that `text` starts with (at its `{`), up to its matching `}`
+/// (or the end of the text). Braces inside strings, characters and `//` comments do not
+/// count.
+fn body_length(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // '{' or '}': a lifetime (`'a`) has no closing quote two bytes on.
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 /// Whether `file` (a path ending in `src/…rs`) is the file of `module`
 /// (`echo`, `experiment::pool`): `src/echo.rs` or `src/experiment/pool/mod.rs`.
 fn is_module_file(file: &str, module: &str) -> bool {
@@ -97,7 +181,30 @@ fn is_module_file(file: &str, module: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_module_file;
+    use super::{is_module_file, todo_lines};
+
+    #[test]
+    fn finds_the_todos_in_a_function_s_body_only() {
+        let text = "\
+impl Reader {
+    fn read<'a>(&mut self, buf: &'a mut [u8]) -> Result<(), String> {
+        let brace = '}';
+        // a } in a comment
+        todo!(\"read {} \\\" }\")
+    }
+
+    fn write(&mut self) {
+        todo!()
+    }
+}
+trait Later {
+    fn read(&self);
+}
+";
+        assert_eq!(todo_lines(text, "read"), [5]);
+        assert_eq!(todo_lines(text, "write"), [9]);
+        assert_eq!(todo_lines(text, "rea"), [] as [usize; 0]);
+    }
 
     #[test]
     fn a_function_s_module_names_its_file() {

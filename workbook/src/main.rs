@@ -3,7 +3,7 @@
 //! ```text
 //! cargo workbook              progress of every chapter and the next step
 //! cargo workbook check N      chapter N exercise by exercise, with a hint
-//! cargo workbook hint N.M     the next hint level of exercise N.M
+//! cargo workbook hint [N.M]   the next hint level of the next exercise (or of N.M)
 //! cargo workbook watch [N]    check again whenever a file under chapters/ changes
 //! cargo workbook reset N      put chapter N's exercises back to their unsolved state
 //! cargo workbook verify       maintainers: the whole workbook, as CI checks it
@@ -38,7 +38,7 @@ use style::Style;
 const USAGE: &str = "usage:
   cargo workbook              your progress in every chapter and the next step
   cargo workbook check N      chapter N exercise by exercise, with a hint for the next one
-  cargo workbook hint N.M     the next level of exercise N.M's hints (a nudge first)
+  cargo workbook hint [N.M]   the next level of the next exercise's hints (or of N.M's)
   cargo workbook watch [N]    check chapter N (or the one you work on) at every change; q quits
   cargo workbook reset N      put chapter N's exercises back to unsolved (asks first; --yes skips)
   cargo workbook verify [N]   maintainers: check the whole workbook (or chapter N) as CI does
@@ -61,6 +61,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [] => overview(&root, &manifest, style),
         ["check", n] => chapter(&manifest, n).and_then(|c| check(&root, c, style)),
+        ["hint"] => next_hint(&root, &manifest, style),
         ["hint", id] => hint(&root, &manifest, id, style),
         ["watch"] => watch::watch(&root, &manifest, None, style),
         ["watch", n] => {
@@ -145,11 +146,11 @@ fn run_chapter<'a>(root: &Path, chapter: &'a Chapter, quick: bool) -> ChapterRes
         runs::keep(root, chapter, &runs::fingerprint(root, chapter), &run);
         run
     });
-    let files = layout::exercise_files(root, chapter);
     ChapterResult {
         chapter,
         run,
-        files,
+        files: layout::exercise_files(root, chapter),
+        todos: layout::exercise_todos(root, chapter),
     }
 }
 
@@ -163,13 +164,18 @@ fn current_chapter<'a>(root: &Path, manifest: &'a Manifest) -> Option<&'a Chapte
         .map(|(_, c)| c)
 }
 
-fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {
-    let results: Vec<ChapterResult> = manifest
+/// Every chapter's results, as cheaply as possible, and the chapter worked on last.
+fn run_all<'a>(root: &Path, manifest: &'a Manifest) -> (Vec<ChapterResult<'a>>, Option<u32>) {
+    let results = manifest
         .chapters
         .iter()
         .map(|c| run_chapter(root, c, true))
         .collect();
-    let current = current_chapter(root, manifest).map(|c| c.number);
+    (results, current_chapter(root, manifest).map(|c| c.number))
+}
+
+fn overview(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {
+    let (results, current) = run_all(root, manifest);
     show(&progress::overview(&results, current, style));
     Ok(())
 }
@@ -189,7 +195,7 @@ fn check_view(root: &Path, chapter: &Chapter, style: Style) -> (String, progress
     let mut levels = hints::Levels::load(root);
     let mut level = 1;
     let built = result.run.as_ref().is_some_and(|r| r.broken.is_none());
-    if let Some(exercise) = result.first_open_exercise().filter(|_| built) {
+    if let Some(exercise) = result.next_exercise().filter(|_| built) {
         level = levels.for_check(exercise, result.untried(exercise));
         levels.shown(exercise, level);
         levels.save();
@@ -208,11 +214,44 @@ fn hint(root: &Path, manifest: &Manifest, id: &str, style: Style) -> Result<(), 
         .iter()
         .find(|e| e.id == id)
         .ok_or_else(|| format!("chapter {n} has no exercise {id}"))?;
+    let heading = format!("Exercise {id} \"{}\"", exercise.title);
+    show_hint(root, chapter, exercise, &heading, style);
+    Ok(())
+}
+
+/// `hint`: the next hint level of the exercise that `cargo workbook` calls next.
+fn next_hint(root: &Path, manifest: &Manifest, style: Style) -> Result<(), String> {
+    let (results, current) = run_all(root, manifest);
+    let result = progress::next_chapter(&results, current)
+        .ok_or("every written chapter is done: there is no next exercise to give a hint for")?;
+    let n = result.chapter.number;
+    if result.status() == progress::Status::Broken {
+        return Err(format!(
+            "chapter {n} does not build or its tests did not finish; \
+             `cargo workbook check {n}` shows why"
+        ));
+    }
+    let exercise = result
+        .next_exercise()
+        .ok_or_else(|| format!("chapter {n} has no exercise left to do"))?;
+    let heading = format!("Next: exercise {} \"{}\"", exercise.id, exercise.title);
+    show_hint(root, result.chapter, exercise, &heading, style);
+    Ok(())
+}
+
+/// Shows, under `heading`, one more level of an exercise's hints than seen so far.
+fn show_hint(
+    root: &Path,
+    chapter: &Chapter,
+    exercise: &manifest::Exercise,
+    heading: &str,
+    style: Style,
+) {
     let mut levels = hints::Levels::load(root);
     let level = levels.next(exercise);
     levels.shown(exercise, level);
     levels.save();
-    let mut out = format!("Exercise {id} \"{}\"\n\n", exercise.title);
+    let mut out = format!("{heading}\n\n");
     out.push_str(&progress::hint(exercise, level, style));
     if level == exercise.hints.len() {
         out.push_str(&format!(
@@ -221,7 +260,6 @@ fn hint(root: &Path, manifest: &Manifest, id: &str, style: Style) -> Result<(), 
         ));
     }
     show(&out);
-    Ok(())
 }
 
 fn reset(root: &Path, chapter: &Chapter, confirmed: bool) -> Result<(), String> {

@@ -349,6 +349,60 @@ fn hints_come_one_level_at_a_time_and_reset_forgets_them() {
 }
 
 #[test]
+fn hint_without_an_exercise_gives_the_next_one_s() {
+    let root = fixture("hint-next");
+    let (first, _) = workbook_out_err(&root, &["hint"]);
+    assert!(
+        first.starts_with("Next: exercise 1.1 \"Add two numbers\"\n\nHint 1 of 3:"),
+        "{first}"
+    );
+    let (second, _) = workbook_out_err(&root, &["hint"]);
+    assert!(second.contains("Hint 2 of 3:"), "{second}");
+    solve_first_exercise(&root);
+    let (after, _) = workbook_out_err(&root, &["hint"]);
+    assert!(
+        after.starts_with("Next: exercise 1.2 \"Double a number\"\n\nHint:"),
+        "{after}"
+    );
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("todo!(\"double a\")", "add(a, a)")).unwrap();
+    let (done, stderr) = workbook_out_err(&root, &["hint"]);
+    assert_eq!(done, "");
+    assert!(stderr.contains("every written chapter is done"), "{stderr}");
+}
+
+#[test]
+fn a_solved_exercise_whose_tests_reach_another_s_todo_waits_for_it() {
+    let root = fixture("waits");
+    // 1.1 solved, but through 1.2's function, which is still a todo!().
+    let lib = root.join("chapters/01-adding/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let solved = "let _ = double(0);\n    a + b";
+    std::fs::write(&lib, text.replace("todo!(\"add a and b\")", solved)).unwrap();
+    let (_, stdout) = workbook(&root, &["check", "1"]);
+    assert!(
+        stdout.contains(
+            "  1.1: its tests reach 1.2's todo!() (src/lib.rs:9): do 1.2 to see them run\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Next: exercise 1.2 \"Double a number\""),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Which operator"),
+        "no hint of 1.1: {stdout}"
+    );
+    let (_, overview) = workbook(&root, &[]);
+    assert!(
+        overview.contains("Next: exercise 1.2 \"Double a number\""),
+        "{overview}"
+    );
+}
+
+#[test]
 fn hint_names_a_missing_exercise() {
     let root = fixture("hint-missing");
     let output = command(&root, &["hint", "1.9"]).output().unwrap();
