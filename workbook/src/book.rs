@@ -578,7 +578,11 @@ fn a_test() {
                     {{#include b.rs}}\n";
         assert_eq!(
             typed_openings(page),
-            [(2, "impl Connection {".to_string(), "../a.rs:send".to_string())]
+            [(
+                2,
+                "impl Connection {".to_string(),
+                "../a.rs:send".to_string()
+            )]
         );
     }
 

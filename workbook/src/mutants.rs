@@ -166,7 +166,9 @@ fn run(root: &Path, chapter: &Chapter, given: &[String]) -> Result<PathBuf, Stri
     command.args(["mutants", "--package", &package, "--no-shuffle", "--output"]);
     command.arg(&output);
     for file in given {
-        command.arg("--exclude").arg(format!("solutions/{}/{file}", chapter.slug));
+        command
+            .arg("--exclude")
+            .arg(format!("solutions/{}/{file}", chapter.slug));
     }
     let status = command
         .current_dir(root)
