@@ -6,6 +6,7 @@ mod serving;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use chapter_14::rooms::ROOM_BACKLOG;
 use serving::*;
 use support::tokio::{run, within_async};
 use support::{Book, Section, expect_eq, expect_that};
@@ -254,7 +255,120 @@ fn a_member_that_never_reads_is_dropped_while_the_others_chat() {
         bad_read.is_some_and(|read| read < sent / 2),
         "what the member that never read finds when it reads at last",
         "its connection closed by the server, after far less than all that was said",
-        format!("{bad_read:?} bytes of the {sent} said (None: still open)"),
+        match bad_read {
+            Some(read) => format!("closed after {read} of the {sent} bytes said"),
+            None => format!("still open {SOON:?} after all {sent} bytes were said"),
+        },
+        ABUSE,
+    );
+}
+
+#[test]
+fn a_member_that_never_reads_is_dropped_at_the_send_timeout_before_it_lags() {
+    // Fewer messages than the room keeps for a member, so it never lags
+    // and only the send timeout can drop it; 12 MiB in all, more than the
+    // kernel buffers for one connection.
+    const MESSAGES: usize = ROOM_BACKLOG * 3 / 4;
+    const SIZE: usize = 256 * 1024;
+    let mut limits = quick_limits(); // send_timeout: 500 ms
+    limits.websocket.limits.max_frame = SIZE;
+    limits.websocket.limits.max_message = SIZE;
+    let send_timeout = limits.send_timeout;
+    let running = start(limits, None, ABUSE);
+    let addr = running.addr;
+    let (heard, bad_read) = run(SOON * 3, "a member that never reads", ABUSE, async move {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let mut bad = socket.connect(addr).await.expect("connect");
+        handshaken(&mut bad).await;
+
+        let mut alice = join(addr, "lobby", ABUSE).await;
+        let mut bob = join(addr, "lobby", ABUSE).await;
+        let line = "y".repeat(SIZE);
+        let mut heard = 0;
+        for _ in 0..MESSAGES {
+            alice.send(line.as_str()).await.expect("alice sends");
+            heard += usize::from(next_text(&mut bob, "bob", ABUSE).await == line);
+            heard += usize::from(next_text(&mut alice, "alice", ABUSE).await == line);
+        }
+        // Longer than the send timeout, then it reads.
+        tokio::time::sleep(send_timeout * 2).await;
+        (heard, until_closed(&mut bad).await)
+    });
+    expect_eq(
+        heard,
+        2 * MESSAGES,
+        "messages of 256 KiB the two good members received",
+        ABUSE,
+    );
+    let sent = MESSAGES * SIZE;
+    expect_that(
+        bad_read.is_some_and(|read| read < sent / 2),
+        &format!(
+            "a member that never reads {MESSAGES} messages (fewer than \
+             ROOM_BACKLOG = {ROOM_BACKLOG}: it never lags), then reads"
+        ),
+        "its connection closed once a send waited send_timeout (500 ms)",
+        match bad_read {
+            Some(read) => format!("closed after {read} of the {sent} bytes said"),
+            None => format!(
+                "still open {SOON:?} after all {sent} bytes were said \
+                 (no timeout around the send to the member?)"
+            ),
+        },
+        ABUSE,
+    );
+}
+
+#[test]
+fn a_silent_member_is_idle_even_while_the_others_talk() {
+    let mut limits = quick_limits();
+    limits.idle_timeout = Duration::from_millis(300);
+    let running = start(limits, None, ABUSE);
+    let addr = running.addr;
+    let code = run(SOON, "a silent member in a busy room", ABUSE, async move {
+        let mut quiet = join(addr, "lobby", ABUSE).await;
+        let mut talker = join(addr, "lobby", ABUSE).await;
+        // The talker speaks every 50 ms, well within its own idle timeout;
+        // the quiet member hears it all and says nothing.
+        let talking = tokio::spawn(async move {
+            for turn in 0.. {
+                if talker.send(format!("turn {turn}")).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        });
+        let mut heard = 0;
+        let until_closed = async {
+            loop {
+                match quiet.receive().await {
+                    Ok(Some(_)) => heard += 1,
+                    Ok(None) => break Ok(quiet.close_frame().map(|frame| frame.code)),
+                    Err(error) => break Err(error.to_string()),
+                }
+            }
+        };
+        let waited = Duration::from_secs(2);
+        let ended = match tokio::time::timeout(waited, until_closed).await {
+            Ok(ended) => ended,
+            Err(_) => Err(format!(
+                "still open after {waited:?} (an idle deadline that starts \
+                 again on every turn of the loop, not on the member's own \
+                 messages?)"
+            )),
+        };
+        talking.abort();
+        (ended, heard)
+    });
+    let (code, heard) = code;
+    expect_eq(
+        code,
+        Ok(Some(1001)),
+        &format!(
+            "the close code of a member that said nothing for 300 ms while \
+             another spoke (it heard {heard} messages; hearing is not saying)"
+        ),
         ABUSE,
     );
 }

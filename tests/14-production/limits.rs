@@ -15,6 +15,8 @@ use websocket::Message;
 
 const BOOK: Book = Book::page("ch14-production.md");
 const LIMITS: Section = BOOK.section("14.3 Limits a server must set");
+/// The close codes and the idle timeout are the member's (exercise 14.4).
+const MEMBER: Section = BOOK.section("14.4 Abuse, while good clients are served");
 
 const REQUEST: &str = "GET /chat/lobby HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\
 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -145,14 +147,14 @@ fn a_target_that_is_not_a_room_gets_404() {
 fn a_member_that_says_nothing_for_the_idle_timeout_is_closed_with_1001() {
     let mut limits = quick_limits();
     limits.idle_timeout = Duration::from_millis(300);
-    let running = start(limits, None, LIMITS);
+    let running = start(limits, None, MEMBER);
     let addr = running.addr;
-    let code = run(SOON, "a member that says nothing", LIMITS, async move {
-        let mut quiet = join(addr, "lobby", LIMITS).await;
+    let code = run(SOON, "a member that says nothing", MEMBER, async move {
+        let mut quiet = join(addr, "lobby", MEMBER).await;
         let ended = within_async(
             SOON,
             "the server to close an idle member",
-            LIMITS,
+            MEMBER,
             quiet.receive(),
         )
         .await;
@@ -165,19 +167,19 @@ fn a_member_that_says_nothing_for_the_idle_timeout_is_closed_with_1001() {
         code,
         Some(1001),
         "the close code an idle member gets",
-        LIMITS,
+        MEMBER,
     );
 }
 
 #[test]
 fn a_message_over_the_limit_ends_the_connection_with_1009() {
-    let running = start(quick_limits(), None, LIMITS);
+    let running = start(quick_limits(), None, MEMBER);
     let addr = running.addr;
-    let code = run(SOON, "a member sending 65 KiB", LIMITS, async move {
-        let mut big = join(addr, "lobby", LIMITS).await;
+    let code = run(SOON, "a member sending 65 KiB", MEMBER, async move {
+        let mut big = join(addr, "lobby", MEMBER).await;
         let _ = big.send("x".repeat(65 * 1024)).await;
         loop {
-            match within_async(SOON, "the server's close", LIMITS, big.receive()).await {
+            match within_async(SOON, "the server's close", MEMBER, big.receive()).await {
                 Ok(Some(_)) => continue,
                 _ => break big.close_frame().map(|frame| frame.code),
             }
@@ -187,22 +189,22 @@ fn a_message_over_the_limit_ends_the_connection_with_1009() {
         code,
         Some(1009),
         "the close code for a message over max_message (64 KiB)",
-        LIMITS,
+        MEMBER,
     );
 }
 
 #[test]
 fn a_binary_message_ends_the_connection_with_1003() {
-    let running = start(quick_limits(), None, LIMITS);
+    let running = start(quick_limits(), None, MEMBER);
     let addr = running.addr;
-    let code = run(SOON, "a member sending binary", LIMITS, async move {
-        let mut member = join(addr, "lobby", LIMITS).await;
+    let code = run(SOON, "a member sending binary", MEMBER, async move {
+        let mut member = join(addr, "lobby", MEMBER).await;
         member
             .send(Message::Binary(vec![1, 2, 3]))
             .await
             .expect("send");
         loop {
-            match within_async(SOON, "the server's close", LIMITS, member.receive()).await {
+            match within_async(SOON, "the server's close", MEMBER, member.receive()).await {
                 Ok(Some(_)) => continue,
                 _ => break member.close_frame().map(|frame| frame.code),
             }
@@ -212,6 +214,6 @@ fn a_binary_message_ends_the_connection_with_1003() {
         code,
         Some(1003),
         "the close code for a binary message in a text chat",
-        LIMITS,
+        MEMBER,
     );
 }
