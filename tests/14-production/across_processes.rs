@@ -54,24 +54,75 @@ fn the_wait_doubles_after_each_failure_up_to_the_most() {
         first: Duration::from_millis(100),
         most: Duration::from_secs(5),
     };
-    let waits: Vec<u128> = [0, 1, 2, 5, 6, 40, u32::MAX]
-        .map(|failed| backoff.after(failed).as_millis())
-        .to_vec();
-    expect_eq(
-        waits,
-        vec![100, 200, 400, 3200, 5000, 5000, 5000],
-        "Backoff { first: 100 ms, most: 5 s }.after(n) for n = 0, 1, 2, 5, 6, 40, u32::MAX (ms)",
-        REDIS_AWAY,
-    );
+    let cases = [
+        (0, "100 ms"),
+        (1, "200 ms"),
+        (2, "400 ms"),
+        (5, "3.2 s"),
+        (6, "5 s (the cap)"),
+        (40, "5 s (the cap)"),
+        (u32::MAX, "5 s (the cap)"),
+    ];
+    for (failed, expected) in cases {
+        // An overflow is a panic in a debug build: report it as a result.
+        let wait = std::panic::catch_unwind(|| backoff.after(failed));
+        let found = match &wait {
+            Ok(wait) => shown(*wait),
+            Err(panic) => format!("a panic: {}", panic_message(panic.as_ref())),
+        };
+        let expected_wait = match failed {
+            0..=5 => backoff.first * (1 << failed),
+            _ => backoff.most,
+        };
+        expect_that(
+            wait.as_ref().is_ok_and(|wait| *wait == expected_wait),
+            &format!("Backoff {{ first: 100 ms, most: 5 s }}.after({failed})"),
+            expected,
+            found,
+            REDIS_AWAY,
+        );
+    }
+}
+
+/// A wait as the expectations above write it.
+fn shown(wait: Duration) -> String {
+    match wait.as_millis() {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms => format!("{} s", ms as f64 / 1000.0),
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(text), _) => text.to_string(),
+        (_, Some(text)) => text.clone(),
+        _ => "(not a text)".to_string(),
+    }
+}
+
+/// The most attempts to link a relay with the [`QUICK`] backoff makes in
+/// `outage`: one, then one after each wait, plus two for timing slack.
+fn most_attempts_in(outage: Duration) -> u32 {
+    let (mut waited, mut failed) = (Duration::ZERO, 0);
+    while waited <= outage {
+        waited += QUICK
+            .first
+            .saturating_mul(1 << failed.min(16))
+            .min(QUICK.most);
+        failed += 1;
+    }
+    failed + 2
 }
 
 #[test]
 fn payloads_that_some_other_program_published_are_refused() {
-    let foreign: [&[u8]; 5] = [
+    let foreign: [&[u8]; 6] = [
         b"",
         b"hello",
         b"000000000000123",
         b"zz00000000001234hello",
+        // u64::from_str_radix takes a sign: not a hex digit.
+        b"+000000000001234hello",
         b"0000000000001234\xff\xfe",
     ];
     for payload in foreign {
@@ -253,6 +304,8 @@ fn while_redis_is_away_each_server_serves_its_own_and_then_links_again() {
                 a.linked("A", "lobby", REDIS_AWAY).await;
                 b.linked("B", "lobby", REDIS_AWAY).await;
 
+                // From before the kill: the relay's outage is no longer.
+                let outage = std::time::Instant::now();
                 ask.send(()).unwrap();
                 wait_done.recv().unwrap();
                 // QUICK backoff: 3 failed attempts take about 20 + 40 + 80 ms.
@@ -267,6 +320,26 @@ fn while_redis_is_away_each_server_serves_its_own_and_then_links_again() {
                 );
                 let _ = hears(&mut alice, "alice on A", REDIS_AWAY).await;
                 hears_nothing(&mut bob, "bob on B, while Redis is away", REDIS_AWAY).await;
+                let outage = outage.elapsed();
+                let attempts = match *a.link.borrow() {
+                    Link::Down { attempts } => format!("{attempts}"),
+                    Link::Up { .. } => "none: the link is up".to_string(),
+                };
+                let most = most_attempts_in(outage);
+                expect_that(
+                    attempts.parse().is_ok_and(|attempts: u32| attempts <= most),
+                    &format!(
+                        "server A's attempts to link in {} ms without Redis \
+                         (Backoff {{ first: 20 ms, most: 200 ms }})",
+                        outage.as_millis()
+                    ),
+                    &format!(
+                        "at most {most}: each after the wait \
+                         backoff.after(attempts), not in a tight loop"
+                    ),
+                    attempts,
+                    REDIS_AWAY,
+                );
 
                 ask.send(()).unwrap();
                 wait_done.recv().unwrap();
