@@ -5,7 +5,9 @@
 
 pub const PAGE: &str = r#"<!doctype html>
 <html>
-<head><meta charset="utf-8"><title>Chat</title></head>
+<head><meta charset="utf-8"><title>Chat</title>
+<!-- No icon to fetch: a browser would ask for /favicon.ico, not a room. -->
+<link rel="icon" href="data:,"></head>
 <body>
 <p id="status">connecting</p>
 <ul id="log"></ul>
