@@ -9,7 +9,7 @@
 //! | `tls.rs`     | 14.1 the TLS configurations, from a test CA            |
 //! | `client.rs`  | 14.2 a `wss://` client                                 |
 //! | `server.rs`  | 14.3 the connection limit (503)                        |
-//! | `chat.rs`    | 14.4 a member within its limits                        |
+//! | `chat.rs`    | 14.3 `room_of`; 14.4 a member within its limits        |
 //! | `relay.rs`   | 14.5 rooms through Redis, 14.6 linking again           |
 //! | `limits.rs`, `rooms.rs`, `page.rs`: settings, rooms, the web page   |
 
