@@ -223,27 +223,7 @@ fn a_member_that_never_reads_is_dropped_while_the_others_chat() {
     const MESSAGES: usize = 400;
     const SIZE: usize = 32 * 1024;
     let running = start(quick_limits(), None, ABUSE); // send_timeout: 500 ms
-    let addr = running.addr;
-    let (heard, bad_read) = run(SOON * 3, "a member that never reads", ABUSE, async move {
-        // A small receive buffer, so that the kernel cannot hide the
-        // problem by taking megabytes for the member.
-        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
-        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
-        let mut bad = socket.connect(addr).await.expect("connect");
-        handshaken(&mut bad).await;
-
-        let mut alice = join(addr, "lobby", ABUSE).await;
-        let mut bob = join(addr, "lobby", ABUSE).await;
-        let line = "x".repeat(SIZE);
-        let mut heard = 0;
-        for _ in 0..MESSAGES {
-            alice.send(line.as_str()).await.expect("alice sends");
-            heard += usize::from(next_text(&mut bob, "bob", ABUSE).await == line);
-            heard += usize::from(next_text(&mut alice, "alice", ABUSE).await == line);
-        }
-        // Now it reads: what was waiting for it, then the end.
-        (heard, until_closed(&mut bad).await)
-    });
+    let (heard, bad_read) = never_reading_member(running.addr, MESSAGES, SIZE, Duration::ZERO);
     expect_eq(
         heard,
         2 * MESSAGES,
@@ -275,26 +255,8 @@ fn a_member_that_never_reads_is_dropped_at_the_send_timeout_before_it_lags() {
     limits.websocket.limits.max_message = SIZE;
     let send_timeout = limits.send_timeout;
     let running = start(limits, None, ABUSE);
-    let addr = running.addr;
-    let (heard, bad_read) = run(SOON * 3, "a member that never reads", ABUSE, async move {
-        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
-        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
-        let mut bad = socket.connect(addr).await.expect("connect");
-        handshaken(&mut bad).await;
-
-        let mut alice = join(addr, "lobby", ABUSE).await;
-        let mut bob = join(addr, "lobby", ABUSE).await;
-        let line = "y".repeat(SIZE);
-        let mut heard = 0;
-        for _ in 0..MESSAGES {
-            alice.send(line.as_str()).await.expect("alice sends");
-            heard += usize::from(next_text(&mut bob, "bob", ABUSE).await == line);
-            heard += usize::from(next_text(&mut alice, "alice", ABUSE).await == line);
-        }
-        // Longer than the send timeout, then it reads.
-        tokio::time::sleep(send_timeout * 2).await;
-        (heard, until_closed(&mut bad).await)
-    });
+    // Longer than the send timeout, then it reads.
+    let (heard, bad_read) = never_reading_member(running.addr, MESSAGES, SIZE, send_timeout * 2);
     expect_eq(
         heard,
         2 * MESSAGES,
@@ -429,4 +391,36 @@ fn thousands_of_connections_that_never_speak_do_not_keep_the_others_out() {
         "idle connections closed by the server after its handshake timeout",
         ABUSE,
     );
+}
+
+/// A member that reads nothing (its receive buffer 4 KiB, so the kernel
+/// cannot hide the problem by taking megabytes for it) while alice says
+/// `messages` lines of `size` bytes, each heard by bob and alice; after
+/// `pause`, it reads: how many lines the two good members heard, and what
+/// the silent one reads until its connection ends (None: still open).
+fn never_reading_member(
+    addr: std::net::SocketAddr,
+    messages: usize,
+    size: usize,
+    pause: Duration,
+) -> (usize, Option<usize>) {
+    run(SOON * 3, "a member that never reads", ABUSE, async move {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let mut bad = socket.connect(addr).await.expect("connect");
+        handshaken(&mut bad).await;
+
+        let mut alice = join(addr, "lobby", ABUSE).await;
+        let mut bob = join(addr, "lobby", ABUSE).await;
+        let line = "x".repeat(size);
+        let mut heard = 0;
+        for _ in 0..messages {
+            alice.send(line.as_str()).await.expect("alice sends");
+            heard += usize::from(next_text(&mut bob, "bob", ABUSE).await == line);
+            heard += usize::from(next_text(&mut alice, "alice", ABUSE).await == line);
+        }
+        tokio::time::sleep(pause).await;
+        // Now it reads: what was waiting for it, then the end.
+        (heard, until_closed(&mut bad).await)
+    })
 }
