@@ -23,6 +23,28 @@ fn certificates() -> TestCertificates {
     )
 }
 
+/// The reader's server config made from `server_side`, and their client
+/// config from `client_side` (the same certificates, unless a test wants a
+/// client that trusts another CA).
+fn configs(
+    server_side: &TestCertificates,
+    client_side: &TestCertificates,
+) -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
+    let server = expect_ok(
+        tls::server_config(server_side),
+        "server_config()",
+        "a server config",
+        WSS,
+    );
+    let client = expect_ok(
+        tls::client_config(client_side),
+        "client_config()",
+        "a client config",
+        WSS,
+    );
+    (server, client)
+}
+
 /// Runs one TLS connection on loopback: the server answers the client's
 /// bytes in upper case. Returns what the client read, or the client's error.
 async fn exchange(
@@ -59,18 +81,7 @@ async fn exchange(
 #[test]
 fn a_client_that_trusts_the_test_ca_talks_to_the_server_by_ip_and_by_name() {
     let certificates = certificates();
-    let server = expect_ok(
-        tls::server_config(&certificates),
-        "server_config()",
-        "a server config",
-        WSS,
-    );
-    let client = expect_ok(
-        tls::client_config(&certificates),
-        "client_config()",
-        "a client config",
-        WSS,
-    );
+    let (server, client) = configs(&certificates, &certificates);
     for name in tls::SERVER_NAMES {
         let (server, client) = (server.clone(), client.clone());
         let what = format!("a TLS exchange with the server as {name:?}");
@@ -93,18 +104,7 @@ fn a_client_that_trusts_the_test_ca_talks_to_the_server_by_ip_and_by_name() {
 #[test]
 fn the_server_offers_http_1_1_in_alpn() {
     let certificates = certificates();
-    let server = expect_ok(
-        tls::server_config(&certificates),
-        "server_config()",
-        "a server config",
-        WSS,
-    );
-    let client = expect_ok(
-        tls::client_config(&certificates),
-        "client_config()",
-        "a client config",
-        WSS,
-    );
+    let (server, client) = configs(&certificates, &certificates);
     let mut asking = (*client).clone();
     asking.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     let what = "a TLS exchange where the client offers h2 and http/1.1";
@@ -127,18 +127,7 @@ fn the_server_offers_http_1_1_in_alpn() {
 fn a_client_refuses_a_server_whose_certificate_another_ca_signed() {
     let ours = certificates();
     let theirs = certificates();
-    let server = expect_ok(
-        tls::server_config(&theirs),
-        "server_config()",
-        "a server config",
-        WSS,
-    );
-    let client = expect_ok(
-        tls::client_config(&ours),
-        "client_config()",
-        "a client config",
-        WSS,
-    );
+    let (server, client) = configs(&theirs, &ours);
     let what = "a TLS handshake with a server the client's CA did not sign";
     let exchanged = run(
         deadline::DEFAULT,
@@ -164,18 +153,7 @@ fn a_client_refuses_a_server_whose_certificate_another_ca_signed() {
 #[test]
 fn a_client_refuses_a_name_the_certificate_does_not_carry() {
     let certificates = certificates();
-    let server = expect_ok(
-        tls::server_config(&certificates),
-        "server_config()",
-        "a server config",
-        WSS,
-    );
-    let client = expect_ok(
-        tls::client_config(&certificates),
-        "client_config()",
-        "a client config",
-        WSS,
-    );
+    let (server, client) = configs(&certificates, &certificates);
     let what = "a TLS handshake naming example.com";
     let exchanged = run(
         deadline::DEFAULT,
